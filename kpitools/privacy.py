@@ -26,9 +26,15 @@ def mask_vin(vin: object) -> object:
 def mask_vins(vins: pd.Series) -> pd.Series:
     """Vectorised :func:`mask_vin` over a Series of VINs."""
     text = vins.astype("string")
-    masked = text.str.slice(0, 3) + text.str.len().sub(7).clip(lower=0).map(
-        lambda n: "*" * int(n) if pd.notna(n) else pd.NA
-    ).astype("string") + text.str.slice(-4)
+    masked = (
+        text.str.slice(0, 3)
+        + text.str.len()
+        .sub(7)
+        .clip(lower=0)
+        .map(lambda n: "*" * int(n) if pd.notna(n) else pd.NA)
+        .astype("string")
+        + text.str.slice(-4)
+    )
     short = text.str.len() < 8
     masked = masked.mask(short, text.str.replace(r".", "*", regex=True))
     return masked
@@ -42,7 +48,9 @@ def hash_series(values: pd.Series, *, salt: str = "") -> pd.Series:
     """
     text = values.astype("string")
     return text.map(
-        lambda v: hashlib.sha256((salt + v).encode("utf-8")).hexdigest()[:16]
-        if pd.notna(v)
-        else pd.NA
+        lambda v: (
+            hashlib.sha256((salt + v).encode("utf-8")).hexdigest()[:16]
+            if pd.notna(v)
+            else pd.NA
+        )
     ).astype("string")

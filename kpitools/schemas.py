@@ -58,7 +58,14 @@ COMEBACK_CAUSES = (
     "intermittent",
     "new_issue",
 )
-CLAIM_STATUSES = ("submitted", "accepted", "rejected", "returned", "paid", "charged_back")
+CLAIM_STATUSES = (
+    "submitted",
+    "accepted",
+    "rejected",
+    "returned",
+    "paid",
+    "charged_back",
+)
 URGENCIES = ("red", "yellow", "green")
 
 
@@ -82,10 +89,10 @@ class TableSpec:
         return [name for name, col in self.schema.columns.items() if col.required]
 
 
-def _id(description: str, *, nullable: bool = False, required: bool = True) -> pa.Column:
-    return pa.Column(
-        str, nullable=nullable, required=required, description=description
-    )
+def _id(
+    description: str, *, nullable: bool = False, required: bool = True
+) -> pa.Column:
+    return pa.Column(str, nullable=nullable, required=required, description=description)
 
 
 def _text(description: str, *, isin: tuple[str, ...] | None = None) -> pa.Column:
@@ -122,7 +129,9 @@ def _count(description: str, *, low: int = 0, high: int | None = None) -> pa.Col
     )
 
 
-def _schema(name: str, columns: dict[str, pa.Column], key: tuple[str, ...]) -> pa.DataFrameSchema:
+def _schema(
+    name: str, columns: dict[str, pa.Column], key: tuple[str, ...]
+) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         columns,
         name=name,
@@ -182,9 +191,13 @@ REPAIR_ORDERS = TableSpec(
             "completed_at": _time("work completed"),
             "closed_at": _time("RO closed (invoiced)"),
             "delivered_at": _time("vehicle handed back"),
-            "appointment_id": _id("appointment that led to the RO", nullable=True, required=False),
+            "appointment_id": _id(
+                "appointment that led to the RO", nullable=True, required=False
+            ),
             "is_comeback_flagged": _flag("DMS comeback flag set by a person"),
-            "comeback_cause": _text("confirmed comeback cause code", isin=COMEBACK_CAUSES),
+            "comeback_cause": _text(
+                "confirmed comeback cause code", isin=COMEBACK_CAUSES
+            ),
             "has_mpi": _flag("a multi-point inspection was completed"),
             "has_complaint": _flag("a customer complaint was logged on the RO"),
             "labor_sales": _amount("labour sales"),
@@ -211,11 +224,15 @@ RO_LINES = TableSpec(
             "line_number": _id("line label within the RO (A, B, 1, 2, ...)"),
             "op_code": _id("labour operation code", nullable=True),
             "op_description": _text("labour operation text"),
-            "system_group": _text("vehicle system the operation works on", isin=SYSTEM_GROUPS),
+            "system_group": _text(
+                "vehicle system the operation works on", isin=SYSTEM_GROUPS
+            ),
             "pay_type": _text("pay type of the line", isin=PAY_TYPES),
             "technician_id": _id("technician code", nullable=True, required=False),
             "hours_sold": _amount("labour hours billed"),
-            "hours_clocked": _amount("technician time clocked on the job", non_negative=True),
+            "hours_clocked": _amount(
+                "technician time clocked on the job", non_negative=True
+            ),
             "labor_sales": _amount("labour sales"),
             "labor_cost": _amount("labour cost"),
             "parts_sales": _amount("parts sales"),
@@ -360,7 +377,10 @@ def empty_table(name: str) -> pd.DataFrame:
     """Return an empty DataFrame with every column of table ``name``, typed."""
     spec = _spec(name)
     return pd.DataFrame(
-        {c: pd.Series(dtype=_pandas_dtype(col)) for c, col in spec.schema.columns.items()}
+        {
+            c: pd.Series(dtype=_pandas_dtype(col))
+            for c, col in spec.schema.columns.items()
+        }
     )
 
 
@@ -386,7 +406,9 @@ def validate_table(name: str, table: pd.DataFrame, *, source: str = "") -> pd.Da
     table = table.copy()
     for column_name, column in spec.schema.columns.items():
         if column_name not in table.columns:
-            table[column_name] = pd.Series(index=table.index, dtype=_pandas_dtype(column))
+            table[column_name] = pd.Series(
+                index=table.index, dtype=_pandas_dtype(column)
+            )
     try:
         return spec.schema.validate(table, lazy=True)
     except (pa.errors.SchemaErrors, pa.errors.SchemaError) as error:
@@ -412,12 +434,18 @@ def _describe_failures(name: str, source: str, error: Exception) -> str:
     if cases is None:
         return f"Table '{name}'{where} failed validation: {error}"
     lines = [f"Table '{name}'{where} failed validation:"]
-    for (column, check), group in cases.groupby(["column", "check"], dropna=False, sort=False):
+    for (column, check), group in cases.groupby(
+        ["column", "check"], dropna=False, sort=False
+    ):
         shown = ", ".join(
             f"row {index}: {value!r}"
-            for index, value in zip(group["index"].head(5), group["failure_case"].head(5), strict=True)
+            for index, value in zip(
+                group["index"].head(5), group["failure_case"].head(5), strict=True
+            )
         )
         more = f" and {len(group) - 5} more" if len(group) > 5 else ""
         lines.append(f"  column '{column}' fails {check}: {shown}{more}")
-    lines.append("Fix these values in the source file or quarantine the rows at import.")
+    lines.append(
+        "Fix these values in the source file or quarantine the rows at import."
+    )
     return "\n".join(lines)

@@ -9,7 +9,6 @@ from typing import Any
 
 import pandas as pd
 
-from kpitools.exceptions import DataValidationError
 from kpitools.schemas import TABLE_NAMES, TABLE_SCHEMAS, empty_table, validate_table
 
 __all__ = ["IMPORT_SUMMARY_FILE", "ServiceData", "load_data", "write_data"]
@@ -43,7 +42,8 @@ class ServiceData:
         unknown = set(self.tables) - set(TABLE_NAMES)
         if unknown:
             raise ValueError(
-                f"Unknown table names {sorted(unknown)}; expected some of {TABLE_NAMES}."
+                f"Unknown table names {sorted(unknown)}; "
+                f"expected some of {TABLE_NAMES}."
             )
         for name in TABLE_NAMES:
             self.tables.setdefault(name, None)
@@ -56,7 +56,9 @@ class ServiceData:
         """Return table ``name``; raise ``KeyError`` with the reason if absent."""
         table = self.tables.get(name)
         if table is None:
-            raise KeyError(f"This data ({self.source or 'in memory'}) has no {name} table.")
+            raise KeyError(
+                f"This data ({self.source or 'in memory'}) has no {name} table."
+            )
         return table
 
     def table_or_empty(self, name: str) -> pd.DataFrame:
@@ -79,10 +81,14 @@ class ServiceData:
             return self
         wanted = set(store_ids)
         tables = {
-            name: None if table is None else table[table["store_id"].isin(wanted)].copy()
+            name: None
+            if table is None
+            else table[table["store_id"].isin(wanted)].copy()
             for name, table in self.tables.items()
         }
-        return ServiceData(tables, source=self.source, import_summary=self.import_summary)
+        return ServiceData(
+            tables, source=self.source, import_summary=self.import_summary
+        )
 
 
 def load_data(data_dir: str | Path, *, validate: bool = True) -> ServiceData:
@@ -115,7 +121,11 @@ def load_data(data_dir: str | Path, *, validate: bool = True) -> ServiceData:
             "Every analysis needs repair orders; run 'kpitools import' first."
         )
     summary_file = folder / IMPORT_SUMMARY_FILE
-    summary = json.loads(summary_file.read_text(encoding="utf-8")) if summary_file.exists() else {}
+    summary = (
+        json.loads(summary_file.read_text(encoding="utf-8"))
+        if summary_file.exists()
+        else {}
+    )
     return ServiceData(tables, source=str(folder), import_summary=summary)
 
 
@@ -148,10 +158,7 @@ def _read_table(folder: Path, name: str, *, validate: bool) -> pd.DataFrame | No
         return None
     if not validate:
         return table
-    try:
-        return validate_table(name, table, source=source)
-    except DataValidationError:
-        raise
+    return validate_table(name, table, source=source)
 
 
 def _read_canonical_csv(path: Path, name: str) -> pd.DataFrame:
@@ -161,7 +168,10 @@ def _read_canonical_csv(path: Path, name: str) -> pd.DataFrame:
         if column_name in table.columns and "datetime" in str(column.dtype):
             table[column_name] = pd.to_datetime(table[column_name], format="ISO8601")
         elif column_name in table.columns and str(column.dtype) == "boolean":
-            table[column_name] = table[column_name].str.lower().map(
-                {"true": True, "false": False, "1": True, "0": False}
-            ).astype("boolean")
+            table[column_name] = (
+                table[column_name]
+                .str.lower()
+                .map({"true": True, "false": False, "1": True, "0": False})
+                .astype("boolean")
+            )
     return table
