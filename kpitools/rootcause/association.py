@@ -1,0 +1,481 @@
+"""Tests of association between a factor and coming back, scanned with BH."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from numpy.typing import ArrayLike
+from scipy import stats
+
+from kpitools.rootcause._stats import benjamini_hochberg
+from kpitools.rootcause.factors import Factor, get_factor
+from kpitools.rootcause.strata import MISSING_LEVEL, level_counts
+
+__all__ = [
+    "AssociationTest",
+    "TrendTest",
+    "association_test",
+    "cochran_armitage",
+    "confirm_drivers",
+    "scan_factors",
+]
+
+# Cochran's rule (Cochran 1954, Biometrics 10:417): the chi-square
+# approximation is adequate when no expected count is below 1 and at most
+# 20% are below 5.
+MIN_EXPECTED = 5.0
+MAX_SHARE_BELOW_MIN_EXPECTED = 0.2
+N_RESAMPLES = 9_999
+# Levels with fewer ROs are pooled before a conditional test, so a handful of
+# ROs cannot make a logistic fit separate perfectly.
+MIN_LEVEL_REPAIR_ORDERS = 20
+OTHER_LEVEL = "(other)"
+
+
+@dataclass(frozen=True)
+class TrendTest:
+    """Result of a Cochran-Armitage test for a trend in proportions."""
+
+    statistic: float
+    p_value: float
+    method: str
+
+
+@dataclass(frozen=True)
+class AssociationTest:
+    """Result of a test of association between a factor and the outcome.
+
+    Attributes
+    ----------
+    test
+        Name of the test used (chi-square, Fisher exact, Monte Carlo exact,
+        Cochran-Armitage trend) or ``"not tested"``.
+    statistic, df, p_value
+        Test statistic, its degrees of freedom (NaN for exact tests) and the
+        two-sided p-value (NaN when not tested).
+    n_levels, n_repair_orders, n_events
+        Size of the table tested.
+    min_expected
+        Smallest expected count under independence.
+    note
+        Why the test was chosen, or why nothing was tested.
+    """
+
+    test: str
+    statistic: float
+    df: float
+    p_value: float
+    n_levels: int
+    n_repair_orders: int
+    n_events: int
+    min_expected: float
+    note: str
+
+
+def cochran_armitage(
+    events: ArrayLike,
+    totals: ArrayLike,
+    scores: ArrayLike | None = None,
+    *,
+    n_resamples: int | None = None,
+    rng: np.random.Generator | int | None = None,
+) -> TrendTest:
+    """Test for a linear trend in proportions across ordered groups.
+
+    Parameters
+    ----------
+    events, totals
+        Events and ROs per ordered level.
+    scores
+        Score of each level; default ``0, 1, 2, ...`` (equally spaced).
+    n_resamples
+        If given, the p-value is a Monte Carlo estimate of the exact
+        conditional p-value: event counts are redrawn from the multivariate
+        hypergeometric distribution that the margins fix under no trend.
+    rng
+        Seed or generator for the Monte Carlo draws.
+
+    Returns
+    -------
+    TrendTest
+        ``statistic`` is the signed z; positive when the rate rises with the
+        score.
+
+    Notes
+    -----
+    With :math:`N = \\sum n_i`, :math:`\\bar p = \\sum r_i / N`,
+
+    .. math:: z = \\frac{\\sum s_i (r_i - n_i \\bar p)}
+              {\\sqrt{\\bar p (1 - \\bar p) [\\sum n_i s_i^2 -
+              (\\sum n_i s_i)^2 / N]}}
+
+    (Armitage 1955, Biometrics 11:375). Its square equals Agresti's
+    linear-by-linear statistic :math:`M^2` times :math:`N / (N - 1)`.
+    """
+    events = np.asarray(events, dtype=float)
+    totals = np.asarray(totals, dtype=float)
+    scores = (
+        np.arange(len(totals), dtype=float)
+        if scores is None
+        else np.asarray(scores, dtype=float)
+    )
+    z = _trend_z(events, totals, scores)
+    if n_resamples is None:
+        return TrendTest(float(z), float(2 * stats.norm.sf(abs(z))), "asymptotic")
+
+    generator = np.random.default_rng(rng)
+    draws = generator.multivariate_hypergeometric(
+        totals.astype(np.int64), int(events.sum()), size=n_resamples
+    )
+    z_null = _trend_z(draws.astype(float), totals, scores)
+    # A small tolerance keeps ties with the observed statistic counted.
+    extreme = np.abs(z_null) >= abs(z) * (1 - 1e-9)
+    p_value = (1 + extreme.sum()) / (n_resamples + 1)
+    return TrendTest(float(z), float(p_value), "Monte Carlo exact")
+
+
+def _trend_z(events: np.ndarray, totals: np.ndarray, scores: np.ndarray):
+    n_total = totals.sum()
+    p_bar = events.sum(axis=-1) / n_total
+    weighted = events @ scores - np.asarray(p_bar) * (totals @ scores)
+    variance = (
+        p_bar * (1 - p_bar) * (totals @ scores**2 - (totals @ scores) ** 2 / n_total)
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return weighted / np.sqrt(variance)
+
+
+def association_test(
+    events: ArrayLike,
+    totals: ArrayLike,
+    *,
+    ordered: bool = False,
+    n_resamples: int = N_RESAMPLES,
+    rng: np.random.Generator | int | None = None,
+) -> AssociationTest:
+    """Test whether the event rate differs between the levels of a factor.
+
+    Parameters
+    ----------
+    events, totals
+        Events and ROs per level (levels with no RO are dropped).
+    ordered
+        The levels are ordered bands: test for a trend (Cochran-Armitage)
+        when there are three or more levels.
+    n_resamples
+        Monte Carlo draws for exact tests of tables larger than 2 x 2.
+    rng
+        Seed or generator for the Monte Carlo draws.
+
+    Returns
+    -------
+    AssociationTest
+
+    Notes
+    -----
+    The test follows the table. Nominal factors get Pearson's chi-square test
+    of independence on the levels x (came back, did not) table when Cochran's
+    rule holds (no expected count below 1, at most 20% below 5); otherwise
+    Fisher's exact test for 2 x 2 tables, and for larger tables its r x c
+    generalisation (Freeman-Halton) with a Monte Carlo p-value, both from
+    ``scipy.stats.fisher_exact``. Ordered bands get the Cochran-Armitage
+    trend test, with the Monte Carlo exact p-value when Cochran's rule fails.
+    """
+    events = np.asarray(events, dtype=float)
+    totals = np.asarray(totals, dtype=float)
+    keep = totals > 0
+    events, totals = events[keep], totals[keep]
+    n_total, n_events = int(totals.sum()), int(events.sum())
+    sizes = (len(totals), n_total, n_events)
+
+    if len(totals) < 2:
+        return _not_tested(*sizes, "fewer than two levels with ROs")
+    if n_events in (0, n_total):
+        return _not_tested(*sizes, "every RO has the same outcome")
+
+    table = np.column_stack([events, totals - events])
+    expected = np.outer(totals, table.sum(axis=0)) / n_total
+    min_expected = float(expected.min())
+    is_small = (
+        min_expected < 1
+        or (expected < MIN_EXPECTED).mean() > MAX_SHARE_BELOW_MIN_EXPECTED
+    )
+    rule = "expected counts too small for chi-square" if is_small else ""
+
+    if ordered and len(totals) >= 3:
+        trend = cochran_armitage(
+            events, totals, n_resamples=n_resamples if is_small else None, rng=rng
+        )
+        name = "Cochran-Armitage trend"
+        if is_small:
+            name += " (Monte Carlo exact)"
+        return AssociationTest(
+            name,
+            trend.statistic,
+            1.0 if not is_small else np.nan,
+            trend.p_value,
+            *sizes,
+            min_expected,
+            rule or "ordered bands",
+        )
+    if not is_small:
+        result = stats.chi2_contingency(table, correction=False)
+        return AssociationTest(
+            "chi-square",
+            float(result.statistic),
+            float(result.dof),
+            float(result.pvalue),
+            *sizes,
+            min_expected,
+            "Cochran's rule holds",
+        )
+    if len(totals) == 2:
+        result = stats.fisher_exact(table.astype(np.int64))
+        return AssociationTest(
+            "Fisher exact",
+            float(result.statistic),
+            np.nan,
+            float(result.pvalue),
+            *sizes,
+            min_expected,
+            rule,
+        )
+    method = stats.MonteCarloMethod(
+        n_resamples=n_resamples, rng=np.random.default_rng(rng)
+    )
+    result = stats.fisher_exact(table.astype(np.int64), method=method)
+    return AssociationTest(
+        "Fisher-Freeman-Halton (Monte Carlo exact)",
+        float(result.statistic),
+        np.nan,
+        float(result.pvalue),
+        *sizes,
+        min_expected,
+        rule,
+    )
+
+
+def _not_tested(n_levels: int, n_total: int, n_events: int, note: str):
+    return AssociationTest(
+        "not tested",
+        np.nan,
+        np.nan,
+        np.nan,
+        n_levels,
+        n_total,
+        n_events,
+        np.nan,
+        note,
+    )
+
+
+def scan_factors(
+    table: pd.DataFrame,
+    factors: Sequence[str | Factor],
+    *,
+    outcome: str = "is_comeback_confirmed",
+    fdr: float = 0.05,
+    n_resamples: int = N_RESAMPLES,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Test every factor for association with the outcome; control the FDR.
+
+    Parameters
+    ----------
+    table
+        One row per RO with the factor columns and the boolean ``outcome``.
+    factors
+        Factors to scan, by name or as :class:`Factor`.
+    outcome
+        Boolean column that marks an RO that came back.
+    fdr
+        False discovery rate ``q`` for the Benjamini-Hochberg procedure.
+    n_resamples, seed
+        Monte Carlo draws and seed for exact tests of large sparse tables.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per factor: ``factor, label, test, statistic, df, p_value,
+        p_adjusted, is_associated, n_levels, n_repair_orders, n_missing,
+        n_events, min_expected, note``, sorted by ``p_value``.
+
+    Notes
+    -----
+    ROs with a missing level are left out of a factor's test (``n_missing``
+    counts them). Factors that cannot be tested (one level, no events) keep a
+    NaN p-value and do not count in the Benjamini-Hochberg family
+    (Benjamini and Hochberg 1995, JRSS B 57:289). Under the global null, BH
+    at ``q`` flags any factor with probability at most ``q`` when the tests
+    are independent or positively dependent (then the FDR equals the
+    family-wise error rate); ``benchmarks/bench_rootcause_null.py`` measures
+    that share on simulated stores.
+    """
+    rows = []
+    for position, item in enumerate(factors):
+        factor = get_factor(item) if isinstance(item, str) else item
+        counts = level_counts(table, factor, outcome)
+        n_missing = int(counts["n_repair_orders"].get(MISSING_LEVEL, 0))
+        counts = counts.drop(index=MISSING_LEVEL, errors="ignore")
+        result = association_test(
+            counts["n_events"].to_numpy(),
+            counts["n_repair_orders"].to_numpy(),
+            ordered=factor.is_ordered,
+            n_resamples=n_resamples,
+            rng=seed + position,
+        )
+        rows.append(
+            {
+                "factor": factor.name,
+                "label": factor.label,
+                **vars(result),
+                "n_missing": n_missing,
+            }
+        )
+    scan = pd.DataFrame(rows)
+    scan["p_adjusted"] = benjamini_hochberg(scan["p_value"].to_numpy())
+    scan["is_associated"] = scan["p_adjusted"].le(fdr)
+    columns = [
+        "factor",
+        "label",
+        "test",
+        "statistic",
+        "df",
+        "p_value",
+        "p_adjusted",
+        "is_associated",
+        "n_levels",
+        "n_repair_orders",
+        "n_missing",
+        "n_events",
+        "min_expected",
+        "note",
+    ]
+    return scan[columns].sort_values("p_value", kind="stable", ignore_index=True)
+
+
+def confirm_drivers(
+    table: pd.DataFrame,
+    scan: pd.DataFrame,
+    *,
+    outcome: str = "is_comeback_confirmed",
+    fdr: float = 0.05,
+    min_level_repair_orders: int = MIN_LEVEL_REPAIR_ORDERS,
+) -> pd.DataFrame:
+    """Keep the associated factors that still matter given the others.
+
+    A factor can be associated only because it travels with another one: an
+    op code with its system group, a workload band with a technician. Forward
+    selection sorts this out. The associated factor with the smallest
+    p-value is the first driver; then every remaining associated factor is
+    tested again, adjusted for the drivers chosen so far, by a
+    likelihood-ratio test between two binomial logistic models (with and
+    without the factor). The conditional p-values are adjusted with
+    Benjamini-Hochberg at ``fdr``; the smallest that passes becomes the next
+    driver. Selection stops when none passes.
+
+    Parameters
+    ----------
+    table
+        One row per RO with the factor columns and the boolean ``outcome``.
+    scan
+        Output of :func:`scan_factors` on the same table.
+    outcome, fdr
+        As in :func:`scan_factors`.
+    min_level_repair_orders
+        Levels with fewer ROs are pooled into ``"(other)"`` for the models.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``scan`` with the columns ``p_conditional`` (last conditional p-value,
+        or the marginal one for the first driver), ``adjusted_for`` (drivers
+        it was adjusted for) and ``is_driver``.
+
+    Notes
+    -----
+    A driver set is never larger than the associated set, so the chance of
+    flagging any factor when none matters is that of :func:`scan_factors`.
+    The models are fitted on counts grouped by the factor levels, so their
+    cost does not grow with the number of ROs.
+    """
+    result = scan.assign(p_conditional=np.nan, adjusted_for="", is_driver=False)
+    result = result.set_index("factor")
+    remaining = result.index[result["is_associated"]].tolist()
+    if not remaining:
+        return result.reset_index()
+
+    first = result.loc[remaining, "p_value"].idxmin()
+    result.loc[first, ["p_conditional", "is_driver"]] = [
+        result.loc[first, "p_value"],
+        True,
+    ]
+    drivers = [first]
+    remaining.remove(first)
+    while remaining:
+        p_values = np.array(
+            [
+                _conditional_p(table, name, drivers, outcome, min_level_repair_orders)
+                for name in remaining
+            ]
+        )
+        result.loc[remaining, "p_conditional"] = p_values
+        result.loc[remaining, "adjusted_for"] = ", ".join(drivers)
+        adjusted = benjamini_hochberg(p_values)
+        if not np.nanmin(adjusted, initial=np.inf) <= fdr:
+            break
+        best = remaining[int(np.nanargmin(adjusted))]
+        result.loc[best, "is_driver"] = True
+        drivers.append(best)
+        remaining.remove(best)
+    return result.reset_index()
+
+
+def _conditional_p(
+    table: pd.DataFrame,
+    candidate: str,
+    drivers: list[str],
+    outcome: str,
+    min_level_repair_orders: int,
+) -> float:
+    columns = [get_factor(name).column for name in [*drivers, candidate]]
+    levels = pd.DataFrame(
+        {
+            column: _pool_rare(table[column], min_level_repair_orders)
+            for column in columns
+        }
+    )
+    events = table[outcome].astype("boolean").fillna(False).astype(int)
+    grouped = (
+        events.groupby([levels[c] for c in columns], observed=True)
+        .agg(["sum", "size"])
+        .reset_index()
+    )
+    endog = np.column_stack([grouped["sum"], grouped["size"] - grouped["sum"]])
+    reduced = _design(grouped, columns[:-1])
+    full = _design(grouped, columns)
+    df = np.linalg.matrix_rank(full) - np.linalg.matrix_rank(reduced)
+    if df < 1:
+        return np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        llf_full = sm.GLM(endog, full, family=sm.families.Binomial()).fit().llf
+        llf_reduced = sm.GLM(endog, reduced, family=sm.families.Binomial()).fit().llf
+    statistic = max(2 * (llf_full - llf_reduced), 0.0)
+    return float(stats.chi2.sf(statistic, df))
+
+
+def _pool_rare(values: pd.Series, min_repair_orders: int) -> pd.Series:
+    text = values.astype("string").fillna(MISSING_LEVEL)
+    sizes = text.map(text.value_counts())
+    return text.where(sizes >= min_repair_orders, OTHER_LEVEL)
+
+
+def _design(grouped: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    dummies = pd.get_dummies(grouped[columns], drop_first=True, dtype=float)
+    return sm.add_constant(dummies.to_numpy(), has_constant="add")
