@@ -1,0 +1,212 @@
+"""Per-call context of the KPI engine: input checks and shared derived frames.
+
+One :class:`KpiContext` lives for one ``compute_kpis`` call, so each derived
+frame (RO attributes, the comeback table, money per RO) is built once and
+shared by every KPI that needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from kpitools.kpis.settings import KpiSettings
+from kpitools.tables import ServiceData
+
+__all__ = ["RO_ATTRIBUTES", "KpiContext", "KpiUnavailableError"]
+
+# RO columns that every unit carrying (store_id, ro_number) can be grouped by.
+RO_ATTRIBUTES = (
+    "advisor_id",
+    "technician_id",
+    "pay_type",
+    "lane",
+    "ro_type",
+    "model",
+    "vehicle_age_band",
+)
+VEHICLE_AGE_BANDS = (0, 3, 6, 10)  # band edges in years: 0-2, 3-5, 6-9, 10+
+KM_PER_MILE = 1.609344
+
+T = TypeVar("T")
+
+
+class KpiUnavailableError(Exception):
+    """A KPI cannot be computed from this data; ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class KpiContext:
+    """Inputs and cached intermediate frames for one engine call.
+
+    Parameters
+    ----------
+    data
+        The canonical tables.
+    settings
+        Definitional choices.
+    by
+        Grouping keys of the call (unit functions use it to pick line-level
+        pay types when ``pay_type`` is a key).
+    """
+
+    def __init__(
+        self, data: ServiceData, settings: KpiSettings, by: tuple[str, ...] = ()
+    ) -> None:
+        self.data = data
+        self.settings = settings
+        self.by = by
+        self._cache: dict[str, Any] = {}
+
+    def cached(self, key: str, build: Callable[[], T]) -> T:
+        """Return ``build()``, computed once per context under ``key``.
+
+        A :class:`KpiUnavailableError` is cached too and raised again.
+        """
+        if key not in self._cache:
+            try:
+                self._cache[key] = build()
+            except KpiUnavailableError as error:
+                self._cache[key] = error
+        value = self._cache[key]
+        if isinstance(value, KpiUnavailableError):
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def has_values(self, table: str, column: str) -> bool:
+        """Whether ``table`` is present, has ``column`` and a non-null value in it."""
+        frame = self.data.tables.get(table)
+        if frame is None or column not in frame.columns:
+            return False
+        return self.cached(
+            f"has:{table}.{column}", lambda: bool(frame[column].notna().any())
+        )
+
+    def require(self, table: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
+        """Return ``table``; raise :class:`KpiUnavailableError` if it or a column
+        is missing or entirely null."""
+        frame = self.data.tables.get(table)
+        if frame is None:
+            raise KpiUnavailableError(f"no {table} table in this data")
+        for column in columns:
+            if column not in frame.columns:
+                raise KpiUnavailableError(f"{table} has no {column} column")
+            if not self.has_values(table, column):
+                raise KpiUnavailableError(f"{table}.{column} is empty in this data")
+        return frame
+
+    @property
+    def repair_orders(self) -> pd.DataFrame:
+        """The repair orders with a clean RangeIndex (positions are row numbers)."""
+        return self.cached("repair_orders", self._build_repair_orders)
+
+    def _build_repair_orders(self) -> pd.DataFrame:
+        frame = self.require("repair_orders", ("store_id", "ro_number", "opened_at"))
+        return frame.reset_index(drop=True)
+
+    @property
+    def data_end(self) -> pd.Timestamp:
+        """Latest RO opening in the data: the end of what can be observed."""
+        return self.cached("data_end", lambda: self.repair_orders["opened_at"].max())
+
+    def ro_attributes(self) -> pd.DataFrame:
+        """RO grouping attributes aligned with :attr:`repair_orders` rows.
+
+        Columns that are absent or entirely null are left out, so a grouping
+        by them is reported as impossible rather than as one null group.
+        """
+        return self.cached("ro_attributes", self._build_ro_attributes)
+
+    def _build_ro_attributes(self) -> pd.DataFrame:
+        orders = self.repair_orders
+        columns = {
+            name: orders[name].astype("category")
+            for name in RO_ATTRIBUTES
+            if name in orders.columns and self.has_values("repair_orders", name)
+        }
+        if "model_year" in orders.columns and orders["model_year"].notna().any():
+            columns["vehicle_age_band"] = vehicle_age_band(
+                orders["opened_at"], orders["model_year"]
+            )
+        return pd.DataFrame(columns, index=orders.index)
+
+    def ro_positions(self, frame: pd.DataFrame) -> np.ndarray:
+        """Row positions in :attr:`repair_orders` of ``frame``'s
+        ``(store_id, ro_number)``; -1 where the RO is not in the data."""
+        index = self.cached("ro_index", self._build_ro_index)
+        keys = pd.MultiIndex.from_arrays(
+            [frame["store_id"].astype("str"), frame["ro_number"].astype("str")]
+        )
+        return np.asarray(index.get_indexer(keys))
+
+    def table_positions(self, table: str) -> np.ndarray:
+        """Cached :meth:`ro_positions` of every row of child ``table``."""
+        frame = self.require(table)
+        return self.cached(f"positions:{table}", lambda: self.ro_positions(frame))
+
+    def _build_ro_index(self) -> pd.MultiIndex:
+        orders = self.repair_orders
+        return pd.MultiIndex.from_arrays(
+            [orders["store_id"].astype("str"), orders["ro_number"].astype("str")]
+        )
+
+    def ro_column(self, column: str, positions: np.ndarray) -> pd.Series:
+        """Values of RO ``column`` at ``positions`` (null where position is -1)."""
+        values = self.repair_orders[column]
+        taken = values.take(np.where(positions < 0, 0, positions)).reset_index(
+            drop=True
+        )
+        return taken.where(pd.Series(positions >= 0), other=None)
+
+    def maintenance_mask(self) -> pd.Series:
+        """Boolean per RO row: the RO is maintenance only.
+
+        Taken from ``ro_type == "maintenance"``; without ``ro_type``, an RO
+        whose lines all belong to the maintenance system group.
+        """
+        return self.cached("maintenance", self._build_maintenance_mask)
+
+    def _build_maintenance_mask(self) -> pd.Series:
+        orders = self.repair_orders
+        if self.has_values("repair_orders", "ro_type"):
+            return (orders["ro_type"] == "maintenance").fillna(False).astype(bool)
+        if self.has_values("ro_lines", "system_group"):
+            lines = self.data.tables["ro_lines"]
+            positions = self.ro_positions(lines)
+            is_other = (lines["system_group"] != "maintenance").fillna(True)
+            has_other = np.zeros(len(orders), dtype=bool)
+            has_line = np.zeros(len(orders), dtype=bool)
+            valid = positions >= 0
+            has_line[positions[valid]] = True
+            has_other[positions[valid & is_other.to_numpy(dtype=bool)]] = True
+            return pd.Series(has_line & ~has_other, index=orders.index)
+        raise KpiUnavailableError(
+            "neither repair_orders.ro_type nor ro_lines.system_group is present, "
+            "so maintenance-only ROs cannot be told apart"
+        )
+
+
+def vehicle_age_band(opened_at: pd.Series, model_year: pd.Series) -> pd.Series:
+    """Vehicle age band (``"0-2"``, ``"3-5"``, ``"6-9"``, ``"10+"`` years).
+
+    Age is the calendar year of the visit minus the model year, floored at 0.
+    """
+    age = (opened_at.dt.year - model_year.astype("float64")).clip(lower=0)
+    labels = ["0-2", "3-5", "6-9", "10+"]
+    bins = [*VEHICLE_AGE_BANDS, np.inf]
+    return pd.cut(age, bins=bins, right=False, labels=labels)
+
+
+def first_present(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.Series:
+    """Row-wise first non-null of ``columns`` that exist in ``frame``."""
+    result = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    for column in columns:
+        if column in frame.columns:
+            result = result.fillna(frame[column])
+    return result
