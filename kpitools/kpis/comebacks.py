@@ -109,6 +109,8 @@ class NextVisit:
     next_cause: pd.Series
     main_group: pd.Series | None
     is_maintenance: np.ndarray
+    is_visit_start: np.ndarray
+    days_to_next_paid: np.ndarray | None
 
 
 def next_visits(context: KpiContext) -> NextVisit:
@@ -159,6 +161,7 @@ def _build_next_visits(context: KpiContext) -> NextVisit:
         visit_masks = np.bitwise_or.reduceat(s_masks, starts) if n_visits else s_masks
         same_group = (s_masks & visit_masks[nxt]) != 0
     flagged, cause = _return_marks(context, order, starts, visit)
+    next_paid = _next_paid_visit(context, order, starts, same_vehicle, has_next_visit)
 
     unsort = np.empty_like(order)
     unsort[order] = np.arange(len(order))
@@ -179,7 +182,33 @@ def _build_next_visits(context: KpiContext) -> NextVisit:
         next_cause=pd.Series(np.where(has_next, cause[nxt], None)[unsort], dtype="str"),
         main_group=None if groups is None else groups[1],
         is_maintenance=is_maintenance,
+        is_visit_start=new_visit[unsort],
+        days_to_next_paid=None
+        if next_paid is None
+        else ((next_paid[visit] - s_opened) / _NANOSECONDS_PER_DAY)[unsort],
     )
+
+
+def _next_paid_visit(
+    context: KpiContext,
+    order: np.ndarray,
+    starts: np.ndarray,
+    same_vehicle: np.ndarray,
+    has_next_visit: np.ndarray,
+) -> np.ndarray | None:
+    """Per visit: opening time (ns) of the vehicle's next customer-pay visit."""
+    if not context.has_values("repair_orders", "pay_type") or not len(starts):
+        return None
+    orders = context.repair_orders
+    paid = (orders["pay_type"] == "customer_pay").fillna(False).to_numpy(dtype=bool)
+    visit_paid = np.maximum.reduceat(paid[order].astype("int8"), starts).astype(bool)
+    opened = orders["opened_at"].to_numpy(dtype="datetime64[ns]").view("int64")
+    visit_opened = opened[order][starts].astype("float64")
+    following = np.full(len(starts), np.nan)
+    is_paid_next = has_next_visit[:-1] & visit_paid[1:]
+    following[:-1] = np.where(is_paid_next, visit_opened[1:], np.nan)
+    vehicle = np.cumsum(~same_vehicle[starts])
+    return pd.Series(following).groupby(vehicle).bfill().to_numpy()
 
 
 def _mileage_km(orders: pd.DataFrame) -> np.ndarray:
