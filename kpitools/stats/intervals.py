@@ -47,7 +47,7 @@ def _check_counts(successes: np.ndarray, n: np.ndarray) -> None:
         first = int(np.flatnonzero(is_invalid)[0])
         raise ValueError(
             "successes must lie between 0 and n; got successes="
-            f"{successes.flat[first]!r}, n={n.flat[first]!r} at position "
+            f"{float(successes.flat[first])!r}, n={float(n.flat[first])!r} at position "
             f"{first}. Check that the numerator counts a subset of the "
             "denominator."
         )
@@ -315,6 +315,6 @@ def byar_interval(
 def _check_poisson(count: np.ndarray) -> None:
     if np.any(count < 0):
         raise ValueError(
-            f"count must be >= 0, got {count[count < 0].flat[0]!r}; a count of "
+            f"count must be >= 0, got {float(count[count < 0].flat[0])!r}; a count of "
             "events cannot be negative."
         )
