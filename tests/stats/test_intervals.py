@@ -116,7 +116,7 @@ def test_proportion_interval_stays_in_unit_range():
     successes = np.arange(0, 21)
     for method in ("wilson", "clopper_pearson", "jeffreys", "agresti_coull", "wald"):
         low, high = proportion_interval(successes, 20, method)
-        assert np.all((0 <= low) & (low <= high) & (high <= 1)), method
+        assert np.all((low >= 0) & (low <= high) & (high <= 1)), method
 
 
 def test_wilson_level_changes_width():
