@@ -4,6 +4,14 @@ Intervals, tests, funnel plots, control charts, multiple comparisons,
 empirical-Bayes shrinkage, case-mix standardisation and the store scorecard.
 """
 
+from kpitools.stats.compare import (
+    MIN_EXPECTED_EVENTS,
+    MIN_SAMPLE_SIZE,
+    compare_mean,
+    compare_nps,
+    compare_rate,
+    scorecard,
+)
 from kpitools.stats.control import (
     ControlChart,
     RunsAnalysis,
@@ -40,6 +48,12 @@ from kpitools.stats.tests import (
 )
 
 __all__ = [
+    "MIN_EXPECTED_EVENTS",
+    "MIN_SAMPLE_SIZE",
+    "compare_mean",
+    "compare_nps",
+    "compare_rate",
+    "scorecard",
     "FLAGS",
     "Comparison",
     "ControlChart",

@@ -469,8 +469,8 @@ def nps_test(
     else:
         p_value = stats.norm.cdf(z_statistic)
     z = stats.norm.ppf(1 - (1 - confidence_level) / 2)
-    ci_low = max(-1.0, nps - z * standard_error)
-    ci_high = min(1.0, nps + z * standard_error)
+    ci_low = float(max(-1.0, nps - z * standard_error))
+    ci_high = float(min(1.0, nps + z * standard_error))
     return TestResult(
         float(z_statistic),
         float(p_value),
