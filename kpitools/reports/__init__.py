@@ -1,0 +1,68 @@
+"""Store reports: run the report notebooks with papermill and index them.
+
+``build_reports`` runs ``notebooks/store_report.ipynb`` once per store (and the
+group overview and root-cause studies), ``write_index`` writes ``index.html``.
+``run_notebook`` runs a single notebook after checking its parameters.
+"""
+
+from kpitools.reports.batch import (
+    LANGUAGES,
+    NotebookOutcome,
+    ReportBatch,
+    StoreReport,
+    build_reports,
+    list_store_ids,
+)
+from kpitools.reports.fonts import CJK_FONT_FAMILY, cjk_font_file, register_cjk_font
+from kpitools.reports.index import INDEX_FILE, render_index, write_index
+from kpitools.reports.periods import resolve_period
+from kpitools.reports.runner import (
+    GROUP_OVERVIEW_NOTEBOOK,
+    KERNEL_NAME,
+    ROOTCAUSE_NOTEBOOK,
+    STORE_REPORT_NOTEBOOK,
+    NotebookRun,
+    check_parameters,
+    export_html,
+    notebook_parameters,
+    run_notebook,
+)
+from kpitools.reports.summary import (
+    HEADLINE_KPIS,
+    RETURN_RATE_KPIS,
+    format_value,
+    is_return_rate_worse,
+    read_report_summary,
+    write_report_summary,
+)
+
+__all__ = [
+    "CJK_FONT_FAMILY",
+    "GROUP_OVERVIEW_NOTEBOOK",
+    "HEADLINE_KPIS",
+    "INDEX_FILE",
+    "KERNEL_NAME",
+    "LANGUAGES",
+    "RETURN_RATE_KPIS",
+    "ROOTCAUSE_NOTEBOOK",
+    "STORE_REPORT_NOTEBOOK",
+    "NotebookOutcome",
+    "NotebookRun",
+    "ReportBatch",
+    "StoreReport",
+    "build_reports",
+    "check_parameters",
+    "cjk_font_file",
+    "export_html",
+    "format_value",
+    "is_return_rate_worse",
+    "list_store_ids",
+    "notebook_parameters",
+    "read_report_summary",
+    "register_cjk_font",
+    "render_index",
+    "resolve_period",
+    "run_notebook",
+    "write_index",
+    "write_report_summary",
+]

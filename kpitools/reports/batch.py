@@ -1,0 +1,330 @@
+"""Build a batch of reports: one per store, the group overview, root-cause studies."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from kpitools.exceptions import ReportError
+from kpitools.paths import BENCHMARKS_FILE
+from kpitools.reports.runner import (
+    GROUP_OVERVIEW_NOTEBOOK,
+    NOTEBOOK_TIMEOUT_SECONDS,
+    ROOTCAUSE_NOTEBOOK,
+    STORE_REPORT_NOTEBOOK,
+    notebook_parameters,
+    run_notebook,
+)
+from kpitools.reports.summary import is_return_rate_worse, read_report_summary
+
+__all__ = [
+    "LANGUAGES",
+    "NotebookOutcome",
+    "ReportBatch",
+    "StoreReport",
+    "build_reports",
+    "list_store_ids",
+]
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "zh")
+STORES_FOLDER = "stores"
+ROOTCAUSE_FOLDER = "rootcause"
+GROUP_OVERVIEW_NAME = "group_overview"
+# Parameters offered to the root-cause notebook; it must declare the first two.
+_ROOTCAUSE_REQUIRED = ("store_id", "data_dir")
+
+
+@dataclass
+class NotebookOutcome:
+    """One notebook run of a batch: its files, or the reason it failed."""
+
+    notebook: Path | None = None
+    html: Path | None = None
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the run finished and its HTML page was written."""
+        return not self.error and self.html is not None
+
+
+@dataclass
+class StoreReport(NotebookOutcome):
+    """The report of one store, with its summary and root-cause study if run."""
+
+    store_id: str = ""
+    summary: dict[str, Any] = field(default_factory=dict)
+    rootcause: NotebookOutcome | None = None
+
+
+@dataclass
+class ReportBatch:
+    """Everything one ``kpitools report`` run produced."""
+
+    out_dir: Path
+    data_dir: Path
+    parameters: dict[str, Any]
+    stores: list[StoreReport]
+    overview: NotebookOutcome | None = None
+    rootcause_requested: bool = False
+    index: Path | None = None
+
+    @property
+    def failed(self) -> list[str]:
+        """Names of the stores and studies that failed, for the exit message."""
+        names = [store.store_id for store in self.stores if not store.ok]
+        names += [
+            f"{store.store_id} (root cause)"
+            for store in self.stores
+            if store.rootcause is not None and not store.rootcause.ok
+        ]
+        if self.overview is not None and not self.overview.ok:
+            names.append(GROUP_OVERVIEW_NAME)
+        return names
+
+
+def list_store_ids(data_dir: str | Path) -> list[str]:
+    """Return the sorted store codes that have repair orders in ``data_dir``.
+
+    Reads only the ``store_id`` column of ``repair_orders.parquet`` (or the CSV).
+    """
+    folder = Path(data_dir)
+    parquet, csv = folder / "repair_orders.parquet", folder / "repair_orders.csv"
+    if parquet.is_file():
+        store_ids = pd.read_parquet(parquet, columns=["store_id"])["store_id"]
+    elif csv.is_file():
+        store_ids = pd.read_csv(csv, usecols=["store_id"], dtype=str)["store_id"]
+    else:
+        raise FileNotFoundError(
+            f"Data folder {folder} has no repair_orders.parquet or repair_orders.csv."
+            " Pass a folder written by 'kpitools import' or 'kpitools sample'."
+        )
+    return sorted(store_ids.dropna().astype(str).unique().tolist())
+
+
+def build_reports(
+    data_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    store_ids: list[str] | None = None,
+    period: str = "",
+    language: str = "en",
+    benchmarks_file: str | Path = BENCHMARKS_FILE,
+    comeback_window_days: int = 30,
+    overview: bool = True,
+    rootcause: bool = False,
+    progress: bool = True,
+    timeout: int = NOTEBOOK_TIMEOUT_SECONDS,
+    store_notebook: str | Path = STORE_REPORT_NOTEBOOK,
+    overview_notebook: str | Path = GROUP_OVERVIEW_NOTEBOOK,
+    rootcause_notebook: str | Path = ROOTCAUSE_NOTEBOOK,
+) -> ReportBatch:
+    """Run the store report for every store, then the overview and studies.
+
+    A store whose notebook fails (an exception in a cell, a timeout, a dead
+    kernel) is recorded with the reason and the others still run. The index
+    page is written by the caller with :func:`kpitools.reports.write_index`.
+
+    Parameters
+    ----------
+    data_dir
+        A data folder of canonical tables.
+    out_dir
+        Where notebooks and pages go: ``stores/<store>.ipynb|.html|.json``,
+        ``group_overview.ipynb|.html`` and ``rootcause/<store>.ipynb|.html``.
+    store_ids
+        Stores to report on; all stores in the data when ``None``.
+    period
+        ``"YYYY-MM"`` or ``"YYYY-MM:YYYY-MM"``; empty for the notebook's
+        default (the last twelve months of data).
+    language
+        ``"en"`` or ``"zh"``.
+    benchmarks_file, comeback_window_days
+        Passed to each notebook.
+    overview
+        Also run the group overview once.
+    rootcause
+        Also run the root-cause study for each store whose return rate is
+        flagged worse than its benchmark.
+    progress
+        Show a tqdm progress bar over the stores.
+    timeout
+        Seconds one cell may run.
+
+    Returns
+    -------
+    ReportBatch
+    """
+    if language not in LANGUAGES:
+        raise ReportError(
+            f"Unknown report language {language!r}; expected one of {LANGUAGES}."
+        )
+    data_folder, out_folder = Path(data_dir).resolve(), Path(out_dir).resolve()
+    available = list_store_ids(data_folder)
+    selected = _select_stores(store_ids, available, data_folder)
+    out_folder.mkdir(parents=True, exist_ok=True)
+    common = {
+        "period": period,
+        "data_dir": str(data_folder),
+        "benchmarks_file": str(Path(benchmarks_file).resolve()),
+        "comeback_window_days": int(comeback_window_days),
+        "language": language,
+    }
+    batch = ReportBatch(
+        out_folder, data_folder, common, [], rootcause_requested=rootcause
+    )
+
+    for store_id in tqdm(
+        selected, desc="Store reports", unit="store", disable=not progress
+    ):
+        batch.stores.append(
+            _run_store(store_notebook, out_folder, store_id, common, timeout)
+        )
+    if overview:
+        batch.overview = _run_overview(
+            overview_notebook, out_folder, common, selected, timeout
+        )
+    if rootcause:
+        _run_rootcause_studies(batch, rootcause_notebook, common, timeout, progress)
+    return batch
+
+
+def _select_stores(
+    store_ids: list[str] | None, available: list[str], data_folder: Path
+) -> list[str]:
+    if not store_ids:
+        return available
+    unknown = [store_id for store_id in store_ids if store_id not in available]
+    if unknown:
+        raise ReportError(
+            f"Store(s) {', '.join(unknown)} have no repair orders in {data_folder}. "
+            f"Stores in this data: {', '.join(available)}."
+        )
+    return list(dict.fromkeys(store_ids))
+
+
+def _run_store(
+    notebook: str | Path,
+    out_folder: Path,
+    store_id: str,
+    common: dict[str, Any],
+    timeout: int,
+) -> StoreReport:
+    folder = out_folder / STORES_FOLDER
+    summary_path = folder / f"{store_id}.json"
+    summary_path.unlink(missing_ok=True)
+    parameters = {**common, "store_id": store_id, "summary_path": str(summary_path)}
+    report = StoreReport(store_id=store_id)
+    _run_guarded(report, notebook, folder / f"{store_id}.ipynb", parameters, timeout)
+    if report.ok:
+        if summary_path.is_file():
+            report.summary = read_report_summary(summary_path)
+        else:
+            report.error = (
+                f"The notebook finished but wrote no summary to {summary_path.name}."
+            )
+    return report
+
+
+def _run_overview(
+    notebook: str | Path,
+    out_folder: Path,
+    common: dict[str, Any],
+    store_ids: list[str],
+    timeout: int,
+) -> NotebookOutcome:
+    parameters = {
+        name: common[name]
+        for name in ("period", "data_dir", "benchmarks_file", "language")
+    }
+    parameters["store_ids"] = ",".join(store_ids)
+    outcome = NotebookOutcome()
+    target = out_folder / f"{GROUP_OVERVIEW_NAME}.ipynb"
+    _run_guarded(outcome, notebook, target, parameters, timeout)
+    return outcome
+
+
+def _run_rootcause_studies(
+    batch: ReportBatch,
+    notebook: str | Path,
+    common: dict[str, Any],
+    timeout: int,
+    progress: bool,
+) -> None:
+    flagged = [
+        store
+        for store in batch.stores
+        if store.ok and is_return_rate_worse(store.summary)
+    ]
+    if not flagged:
+        return
+    try:
+        declared = notebook_parameters(notebook)
+    except Exception as error:  # a missing or untagged notebook fails every study
+        for store in flagged:
+            store.rootcause = NotebookOutcome(error=_describe(error))
+        return
+    missing = [name for name in _ROOTCAUSE_REQUIRED if name not in declared]
+    offered = {**common, "store_id": ""}
+    for store in tqdm(
+        flagged, desc="Root-cause studies", unit="store", disable=not progress
+    ):
+        store.rootcause = NotebookOutcome()
+        if missing:
+            store.rootcause.error = (
+                f"Notebook {Path(notebook).name} does not declare {missing}."
+            )
+            continue
+        # Pass the offered parameters the notebook declares; period and window
+        # are optional there.
+        parameters = {
+            name: value for name, value in offered.items() if name in declared
+        }
+        parameters["store_id"] = store.store_id
+        target = batch.out_dir / ROOTCAUSE_FOLDER / f"{store.store_id}.ipynb"
+        _run_guarded(store.rootcause, notebook, target, parameters, timeout)
+
+
+def _run_guarded(
+    outcome: NotebookOutcome,
+    notebook: str | Path,
+    target: Path,
+    parameters: dict[str, Any],
+    timeout: int,
+) -> None:
+    """Run one notebook into ``outcome``, recording any exception as its error."""
+    target.with_suffix(".html").unlink(missing_ok=True)
+    try:
+        run = run_notebook(notebook, target, parameters, timeout=timeout)
+    # Every exception is caught so one store cannot stop the batch: papermill's
+    # execution error, nbclient's CellTimeoutError and DeadKernelError, and
+    # errors while saving or exporting.
+    except Exception as error:
+        logger.warning("Notebook %s failed for %s: %s", notebook, target.stem, error)
+        outcome.notebook = target if target.is_file() else None
+        outcome.error = _describe(error)
+        return
+    outcome.notebook, outcome.html, outcome.seconds = (
+        run.notebook,
+        run.html,
+        run.seconds,
+    )
+
+
+def _describe(error: BaseException) -> str:
+    """Return a short reason for the index: the exception and its last line."""
+    name = getattr(error, "ename", None) or type(error).__name__
+    value = getattr(error, "evalue", None) or str(error)
+    text = f"{name}: {value}".strip()
+    if not value:
+        text = "".join(traceback.format_exception_only(error)).strip()
+    return text if len(text) <= 500 else text[:497] + "..."
