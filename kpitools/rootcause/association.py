@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import linalg, stats
 
 from kpitools.rootcause._stats import benjamini_hochberg
 from kpitools.rootcause.factors import Factor, get_factor
@@ -478,4 +478,19 @@ def _pool_rare(values: pd.Series, min_repair_orders: int) -> pd.Series:
 
 def _design(grouped: pd.DataFrame, columns: list[str]) -> np.ndarray:
     dummies = pd.get_dummies(grouped[columns], drop_first=True, dtype=float)
-    return sm.add_constant(dummies.to_numpy(), has_constant="add")
+    design = sm.add_constant(dummies.to_numpy(), has_constant="add")
+    return design[:, independent_columns(design)]
+
+
+def independent_columns(design: np.ndarray) -> np.ndarray:
+    """Return the indices of a maximal set of linearly independent columns.
+
+    Aliased terms (a maintenance RO type is always a maintenance system
+    group) make IRLS diverge, so they are dropped, keeping earlier columns.
+    """
+    if design.shape[1] == 0:
+        return np.arange(0)
+    _, r, pivots = linalg.qr(design, mode="economic", pivoting=True)
+    diagonal = np.abs(np.diag(r))
+    rank = int((diagonal > diagonal.max() * max(design.shape) * 1e-12).sum())
+    return np.sort(pivots[:rank])

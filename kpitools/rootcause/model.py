@@ -12,7 +12,11 @@ import statsmodels.api as sm
 
 from kpitools.exceptions import DegenerateDataWarning
 from kpitools.rootcause._stats import poisson_ratio_interval
-from kpitools.rootcause.association import MIN_LEVEL_REPAIR_ORDERS, OTHER_LEVEL
+from kpitools.rootcause.association import (
+    MIN_LEVEL_REPAIR_ORDERS,
+    OTHER_LEVEL,
+    independent_columns,
+)
 from kpitools.rootcause.factors import get_factor
 from kpitools.rootcause.strata import MISSING_LEVEL
 
@@ -113,6 +117,8 @@ def fit_risk_model(
     )
 
     design, terms = _design(grouped, dict(zip(case_mix, columns, strict=True)))
+    keep = independent_columns(design)
+    design, terms = design[:, keep], [terms[i] for i in keep]
     endog = np.column_stack([grouped["sum"], grouped["size"] - grouped["sum"]])
     clusters = pd.factorize(grouped[CLUSTER_COLUMN])[0]
     fit = _fit(endog, design, clusters)

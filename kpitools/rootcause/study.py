@@ -68,7 +68,12 @@ class RootCauseStudy:
         Case-mix model with observed/expected per technician and advisor, or
         ``None`` when it could not be fitted.
     time_to_return, return_curve
-        Cumulative incidence of return at 7, 30 and 90 days, and by day.
+        Cumulative incidence of any return visit at 7, 30 and 90 days
+        (Kaplan-Meier), and by day.
+    window_rates
+        Revisit, candidate and confirmed rates for each horizon as a window,
+        over the ROs old enough for the longest one
+        (``kpitools.kpis.time_to_return_table``).
     pareto_causes, pareto_system_groups
         Pareto tables of confirmed causes and of system groups.
     limitations
@@ -94,6 +99,7 @@ class RootCauseStudy:
     model: RiskModel | None
     time_to_return: pd.DataFrame
     return_curve: pd.DataFrame
+    window_rates: pd.DataFrame
     pareto_causes: pd.DataFrame
     pareto_system_groups: pd.DataFrame
     limitations: tuple[str, ...]
@@ -237,7 +243,7 @@ def comeback_study(
     (:func:`confirm_drivers`). The case-mix model (:func:`fit_risk_model`)
     gives observed/expected comebacks per technician and advisor.
     """
-    from kpitools.kpis import KpiSettings, comeback_table
+    from kpitools.kpis import KpiSettings, comeback_table, time_to_return_table
 
     settings = KpiSettings() if settings is None else settings
     store_id = store_id or None
@@ -258,6 +264,9 @@ def comeback_study(
     outcome = _choose_outcome(outcome, scope, table)
     column, label = OUTCOMES[outcome]
     table = table[table[column].notna()]
+    if getattr(settings, "comeback_require_full_window", False):
+        # A recent RO's window is still open: its outcome is not known yet.
+        table = table[table["is_window_complete"].astype("boolean").fillna(True)]
 
     n_total = len(table)
     n_events = int(table[column].astype("boolean").fillna(False).sum())
@@ -275,7 +284,8 @@ def comeback_study(
     scan = scan_factors(table, factor_names, outcome=column, fdr=fdr, seed=seed)
     associations = confirm_drivers(table, scan, outcome=column, fdr=fdr)
     model = _fit_model(table, column) if fit_model else None
-    marks, curve = _time_to_return(scope, settings, table, end_of_data, horizons)
+    marks, curve = _time_to_return(table, end_of_data, horizons)
+    window_rates = time_to_return_table(scope, windows=horizons, settings=settings)
 
     study = RootCauseStudy(
         store_id=store_id,
@@ -294,6 +304,7 @@ def comeback_study(
         model=model,
         time_to_return=marks,
         return_curve=curve,
+        window_rates=window_rates,
         pareto_causes=pareto_table(table, "comeback_cause", outcome=column)
         if outcome == "confirmed"
         else pareto_table(table.iloc[:0], "comeback_cause", outcome=column),
@@ -403,8 +414,6 @@ def _fit_model(table: pd.DataFrame, column: str) -> RiskModel | None:
 
 
 def _time_to_return(
-    data: ServiceData,
-    settings: Any,
     table: pd.DataFrame,
     end_of_data: pd.Timestamp,
     horizons: Sequence[int],
