@@ -36,6 +36,7 @@ from kpitools.stats.intervals import (
 from kpitools.stats.multiple import adjust_pvalues
 from kpitools.stats.results import FLAGS, Comparison, decide_flag
 from kpitools.stats.shrinkage import ShrinkageResult, fit_beta_prior, shrink_rates
+from kpitools.stats.standardise import indirect_standardise
 from kpitools.stats.tests import (
     TestResult,
     binomial_test,
@@ -48,16 +49,12 @@ from kpitools.stats.tests import (
 )
 
 __all__ = [
-    "MIN_EXPECTED_EVENTS",
-    "MIN_SAMPLE_SIZE",
-    "compare_mean",
-    "compare_nps",
-    "compare_rate",
-    "scorecard",
-    "FLAGS",
     "Comparison",
     "ControlChart",
+    "FLAGS",
     "FunnelResult",
+    "MIN_EXPECTED_EVENTS",
+    "MIN_SAMPLE_SIZE",
     "Overdispersion",
     "RunsAnalysis",
     "ShrinkageResult",
@@ -66,6 +63,9 @@ __all__ = [
     "binomial_test",
     "bootstrap_mean_test",
     "byar_interval",
+    "compare_mean",
+    "compare_nps",
+    "compare_rate",
     "decide_flag",
     "difference_interval",
     "direction_alternative",
@@ -73,6 +73,7 @@ __all__ = [
     "fit_beta_prior",
     "funnel_limits",
     "funnel_table",
+    "indirect_standardise",
     "laney_p_chart",
     "nps_standard_error",
     "nps_test",
@@ -81,6 +82,7 @@ __all__ = [
     "poisson_interval",
     "proportion_interval",
     "runs_analysis",
+    "scorecard",
     "shrink_rates",
     "welch_t_test",
     "xmr_chart",
