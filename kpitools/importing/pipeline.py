@@ -244,7 +244,7 @@ def _canonical_fields(name: str) -> dict[str, FieldSpec]:
             column=column_name,
             type=kind,
             formats=formats,
-            required=column_name in spec.key or column_name in spec.required_columns,
+            required=column_name in spec.key or not column.nullable,
         )
     return fields
 
@@ -478,10 +478,11 @@ def _output_columns(table: TableProfile, parsed: pd.DataFrame) -> pd.DataFrame:
         wanted = [c for c in parsed.columns if c not in _ORIGIN]
     else:
         wanted = list(dict.fromkeys(["store_id", *table.columns]))
-        if table.line_number == "sequence":
+        if "line_number" in parsed and "line_number" not in wanted:
             wanted.insert(2, "line_number")
         wanted += [c for c in table.constants if c not in wanted]
         wanted += [c for c in parsed.columns if c.endswith("_hash")]
+    wanted = [c for c in wanted if c in parsed]
     ordered = [c for c in spec.columns if c in wanted]
     ordered += [c for c in wanted if c not in ordered]
     return parsed[ordered]

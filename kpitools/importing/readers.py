@@ -261,7 +261,8 @@ def _read_text_grid(
         ) from None
     except pd.errors.EmptyDataError:
         raise ImportFormatError(
-            f"{path}: no rows at or below header row {layout.header_row}."
+            f"{path}: no rows at or below header row {layout.header_row}. "
+            "Check source: header_row: in the profile."
         ) from None
     grid.index = pd.RangeIndex(skip + 1, skip + 1 + len(grid))
     return grid, encoding
