@@ -260,6 +260,35 @@ def association_test(
     )
 
 
+def _adjusted_test(
+    table: pd.DataFrame,
+    factor: Factor,
+    adjust_for: list[str],
+    outcome: str,
+    counts: pd.DataFrame,
+) -> AssociationTest:
+    n_total = int(counts["n_repair_orders"].sum())
+    n_events = int(counts["n_events"].sum())
+    sizes = (len(counts), n_total, n_events)
+    if len(counts) < 2:
+        return _not_tested(*sizes, "fewer than two levels with ROs")
+    if n_events in (0, n_total):
+        return _not_tested(*sizes, "every RO has the same outcome")
+    known = table[factor.column].notna()
+    statistic, df, p_value = _likelihood_ratio(
+        table[known], factor.name, adjust_for, outcome, MIN_LEVEL_REPAIR_ORDERS
+    )
+    return AssociationTest(
+        "likelihood ratio",
+        statistic,
+        df,
+        p_value,
+        *sizes,
+        np.nan,
+        f"within levels of {', '.join(adjust_for)}",
+    )
+
+
 def _not_tested(n_levels: int, n_total: int, n_events: int, note: str):
     return AssociationTest(
         "not tested",
@@ -282,6 +311,7 @@ def scan_factors(
     fdr: float = 0.05,
     n_resamples: int = N_RESAMPLES,
     seed: int = 0,
+    adjust_for: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Test every factor for association with the outcome; control the FDR.
 
@@ -297,6 +327,12 @@ def scan_factors(
         False discovery rate ``q`` for the Benjamini-Hochberg procedure.
     n_resamples, seed
         Monte Carlo draws and seed for exact tests of large sparse tables.
+    adjust_for
+        Baseline factors (e.g. ``("system_group",)``: engine jobs come back
+        more often than oil changes everywhere). They are tested on their
+        own; every other factor is tested within their levels, by a
+        likelihood-ratio test of two binomial logistic models, so a factor is
+        not flagged only because it goes with riskier work.
 
     Returns
     -------
@@ -322,6 +358,17 @@ def scan_factors(
         counts = level_counts(table, factor, outcome)
         n_missing = int(counts["n_repair_orders"].get(MISSING_LEVEL, 0))
         counts = counts.drop(index=MISSING_LEVEL, errors="ignore")
+        if adjust_for and factor.name not in adjust_for:
+            result = _adjusted_test(table, factor, list(adjust_for), outcome, counts)
+            rows.append(
+                {
+                    "factor": factor.name,
+                    "label": factor.label,
+                    **vars(result),
+                    "n_missing": n_missing,
+                }
+            )
+            continue
         result = association_test(
             counts["n_events"].to_numpy(),
             counts["n_repair_orders"].to_numpy(),
@@ -443,6 +490,19 @@ def _conditional_p(
     outcome: str,
     min_level_repair_orders: int,
 ) -> float:
+    known = table[get_factor(candidate).column].notna()
+    return _likelihood_ratio(
+        table[known], candidate, drivers, outcome, min_level_repair_orders
+    )[2]
+
+
+def _likelihood_ratio(
+    table: pd.DataFrame,
+    candidate: str,
+    drivers: list[str],
+    outcome: str,
+    min_level_repair_orders: int,
+) -> tuple[float, float, float]:
     columns = [get_factor(name).column for name in [*drivers, candidate]]
     levels = pd.DataFrame(
         {
@@ -461,13 +521,13 @@ def _conditional_p(
     full = _design(grouped, columns)
     df = np.linalg.matrix_rank(full) - np.linalg.matrix_rank(reduced)
     if df < 1:
-        return np.nan
+        return np.nan, np.nan, np.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         llf_full = sm.GLM(endog, full, family=sm.families.Binomial()).fit().llf
         llf_reduced = sm.GLM(endog, reduced, family=sm.families.Binomial()).fit().llf
     statistic = max(2 * (llf_full - llf_reduced), 0.0)
-    return float(stats.chi2.sf(statistic, df))
+    return float(statistic), float(df), float(stats.chi2.sf(statistic, df))
 
 
 def _pool_rare(values: pd.Series, min_repair_orders: int) -> pd.Series:

@@ -42,6 +42,7 @@ OUTCOMES = {
         "not a comeback rate)",
     ),
 }
+BASELINE_FACTORS = ("system_group",)
 PERIOD_PATTERN = re.compile(r"^\d{4}-\d{2}(:\d{4}-\d{2})?$")
 
 
@@ -182,6 +183,7 @@ def comeback_study(
     min_repair_orders: int = MIN_REPAIR_ORDERS,
     fit_model: bool = True,
     seed: int = 0,
+    adjust_for: Sequence[str] = BASELINE_FACTORS,
 ) -> RootCauseStudy:
     """Study why ROs come back: rates by factor, tests, model, time to return.
 
@@ -216,6 +218,10 @@ def comeback_study(
         Fit the case-mix logistic model (skip it in large simulations).
     seed
         Seed of the Monte Carlo exact tests.
+    adjust_for
+        Baseline factors the other factors are tested within (default the
+        system group, whose comeback rates differ by nature of the work).
+        Pass ``()`` for unadjusted tests of every factor.
 
     Returns
     -------
@@ -281,7 +287,10 @@ def comeback_study(
         )
 
     strata = _stratify_all(table, factor_names, column, min_repair_orders)
-    scan = scan_factors(table, factor_names, outcome=column, fdr=fdr, seed=seed)
+    baseline = [name for name in adjust_for if name in factor_names]
+    scan = scan_factors(
+        table, factor_names, outcome=column, fdr=fdr, seed=seed, adjust_for=baseline
+    )
     associations = confirm_drivers(table, scan, outcome=column, fdr=fdr)
     model = _fit_model(table, column) if fit_model else None
     marks, curve = _time_to_return(table, end_of_data, horizons)
