@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from kpitools.sample import SAMPLE_SEED, write_sample
 
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
             planted_effects=not args.no_planted_effects,
         )
     except ValueError as error:
-        print(f"kpitools sample: error: {error}")
+        print(f"kpitools sample: error: {error}", file=sys.stderr)
         return 2
     print(folder)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -190,12 +191,9 @@ def _check_arguments(n_stores: int, months: int, n_repair_orders: int) -> None:
 def _make_setup(
     seed: int, n_stores: int, months: int, start: str, planted_effects: bool
 ) -> GroupSetup:
-    try:
-        first = pd.Period(start, freq="M").to_timestamp()
-    except ValueError:
-        raise ValueError(
-            f"start must be a month written YYYY-MM, got {start!r}."
-        ) from None
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(start)):
+        raise ValueError(f"start must be a month written YYYY-MM, got {start!r}.")
+    first = pd.Period(start, freq="M").to_timestamp()
     end = (pd.Period(start, freq="M") + months).to_timestamp()
     rng = np.random.default_rng(seed)
     profiles = store_profiles(n_stores)

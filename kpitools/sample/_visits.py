@@ -25,7 +25,7 @@ def daily_weights(setup: GroupSetup) -> np.ndarray:
     public holidays. Every store grows about 4 % a year.
     """
     dates = setup.start + pd.to_timedelta(np.arange(setup.n_days), unit="D")
-    weekday = dates.weekday.to_numpy()
+    weekday = dates.day_of_week.to_numpy()
     month = dates.month.to_numpy()
     years = np.arange(setup.n_days) / 365.25
 
@@ -55,7 +55,7 @@ def _china_season(dates: pd.DatetimeIndex) -> np.ndarray:
 def _us_season(dates: pd.DatetimeIndex) -> np.ndarray:
     factor = np.ones(len(dates))
     month, day = dates.month.to_numpy(), dates.day.to_numpy()
-    thanksgiving = (month == 11) & (dates.weekday == 3) & (day >= 22) & (day <= 28)
+    thanksgiving = (month == 11) & (dates.day_of_week == 3) & (day >= 22) & (day <= 28)
     closed = ((month == 1) & (day == 1)) | ((month == 7) & (day == 4))
     closed |= ((month == 12) & (day == 25)) | thanksgiving
     factor[closed] = 0.0
