@@ -1,7 +1,7 @@
 """Published KPI benchmarks: read the benchmarks file and pick the one that applies.
 
-A KPI without a published value has no row; the peer network (all stores in
-the data) is its benchmark then, which the statistics layer provides.
+A KPI without a published value has no row. The peer network (all stores in
+the data) is then its benchmark, and the statistics layer provides it.
 """
 
 from __future__ import annotations
@@ -230,10 +230,14 @@ def select_benchmark(
     rows = benchmarks[benchmarks["kpi"] == kpi]
     specificity = pd.Series(0, index=rows.index)
     applies = pd.Series(True, index=rows.index)
-    for column, wanted in (("region", region), ("brand", brand), ("country", country)):
+    for column, expected in (
+        ("region", region),
+        ("brand", brand),
+        ("country", country),
+    ):
         cell = rows[column].fillna("").astype(str).str.casefold()
         is_generic = cell == ""
-        is_match = cell == (wanted or "").casefold() if wanted else is_generic
+        is_match = cell == expected.casefold() if expected else is_generic
         applies &= is_generic | is_match
         specificity += (~is_generic & is_match).astype(int)
     rows, specificity = rows[applies], specificity[applies]
