@@ -22,8 +22,10 @@ matplotlib.use("Agg")
 
 
 def test_funnel_plot_marks_outliers(tmp_path):
+    # 99.8% limits at n = 100 around 0.5 are about 0.5 +- 0.155: only a (0.20)
+    # and j (0.80) lie outside.
     result = funnel_table(
-        [20, 30, 30, 30, 50, 50, 70, 70, 70, 80],
+        [20, 45, 45, 45, 50, 50, 55, 55, 55, 80],
         [100] * 10,
         target=0.5,
         group=list("abcdefghij"),

@@ -501,6 +501,7 @@ def scorecard(
     language: str = "en",
     region: str | None = None,
     brand: str | None = None,
+    country: str | None = None,
     year: int | None = None,
     adjust_method: str = "fdr_bh",
     alpha: float = ALPHA,
@@ -534,7 +535,7 @@ def scorecard(
         The peer value pools all its stores, the reported store included.
     language : {"en", "zh"}
         Language of the labels.
-    region, brand, year : optional
+    region, brand, country, year : optional
         Passed to :func:`kpitools.benchmarks.select_benchmark`.
     adjust_method : str
         See :func:`kpitools.stats.adjust_pvalues`.
@@ -569,7 +570,7 @@ def scorecard(
             "it with by=('store_id',) for one period, or filter it first."
         )
     peers = kpi_table if peer_table is None else peer_table
-    selection = {"region": region, "brand": brand, "year": year}
+    selection = {"region": region, "brand": brand, "country": country, "year": year}
 
     records, comparisons, small = [], [], []
     for _, row in store_rows.iterrows():

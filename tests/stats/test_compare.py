@@ -206,8 +206,9 @@ def test_scorecard_published_benchmark(tmp_path):
                 "low": np.nan,
                 "high": np.nan,
                 "unit": "percent",
-                "region": "CN",
+                "region": "",
                 "brand": "",
+                "country": "CN",
                 "year": 2024,
                 "source": "GAC 4S standard",
                 "kind": "published",
@@ -219,6 +220,8 @@ def test_scorecard_published_benchmark(tmp_path):
     loaded = benchmarks_module.load_benchmarks(path)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallSampleWarning)
-        card = scorecard(_kpi_table(), loaded, store_id="S1").set_index("kpi")
+        card = scorecard(_kpi_table(), loaded, store_id="S1", country="CN").set_index(
+            "kpi"
+        )
     assert card.loc["csi_top_box", "benchmark"] == pytest.approx(0.85)
     assert card.loc["csi_top_box", "benchmark_source"] == "GAC 4S standard"
