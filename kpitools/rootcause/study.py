@@ -368,7 +368,13 @@ def _store_data(data: ServiceData, store_id: str) -> ServiceData:
             f"Store {store_id!r} has no repair orders in {data.source or 'this data'}. "
             f"Stores found: {', '.join(known[:20])}{' ...' if len(known) > 20 else ''}."
         )
-    return data.for_store(store_id)
+    store = data.for_store(store_id)
+    # Filtering keeps the original row labels; the KPI engine expects 0..n-1.
+    tables = {
+        name: None if table is None else table.reset_index(drop=True)
+        for name, table in store.tables.items()
+    }
+    return ServiceData(tables, source=store.source, import_summary=store.import_summary)
 
 
 def _choose_outcome(outcome: str, data: ServiceData, table: pd.DataFrame) -> str:
