@@ -180,7 +180,9 @@ def _rate_is_small(
 ) -> tuple[bool, str]:
     if n < min_sample_size:
         return True, f"fewer than {min_sample_size} observations"
-    if not math.isnan(benchmark):
+    # A benchmark of 0% or 100% is a target that one event refutes, so the
+    # expected-events rule applies only strictly inside (0, 1).
+    if not math.isnan(benchmark) and 0 < benchmark < 1:
         expected = n * min(benchmark, 1 - benchmark)
         if expected < min_expected:
             return True, (
@@ -424,8 +426,8 @@ def _published_benchmark(
 
 
 def _on_kpi_scale(value: float | None, definition: Any) -> float:
-    # Benchmark files give percentages as 85 or 0.85; the KPI table holds
-    # shares, so a percent benchmark above 1 is divided by 100.
+    # Benchmark files give percentages as 85 or 0.85, and the KPI table
+    # contains shares, so a percent benchmark above 1 is divided by 100.
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return math.nan
     value = float(value)
@@ -440,7 +442,10 @@ def _not_tested_reason(definition: Any, row: pd.Series) -> str:
     if definition.aggregation in ("median", "quantile"):
         return "not tested: no test for a median or quantile from a KPI table"
     if definition.aggregation == "ratio" and not definition.is_proportion:
-        return "not tested: a ratio of amounts has no binomial or t test here"
+        return (
+            "not tested: not a share of units (a ratio of amounts, or a count "
+            "per unit), so no binomial or t test applies"
+        )
     if definition.aggregation in ("mean", "index") and not row.get("std", 0) > 0:
         return "not tested: no standard deviation in the KPI table"
     return ""
@@ -508,11 +513,11 @@ def scorecard(
 ) -> pd.DataFrame:
     """Compare every KPI of one store with its benchmark, one row per KPI.
 
-    The test follows the KPI's aggregation: a rate of counts (``ratio`` with
-    ``is_proportion``) gets the exact binomial test and a Wilson interval; a
+    The test follows the KPI's aggregation. A rate of counts (``ratio`` with
+    ``is_proportion``) gets the exact binomial test and a Wilson interval. A
     ``mean`` or ``index`` gets the one-sample t test against a published
-    value or Welch's t test against the peers, from ``n``, ``value`` and
-    ``std``; ``nps`` gets the z test on its standard error. Ratios of
+    value, or Welch's t test against the peers, from ``n``, ``value`` and
+    ``std``. ``nps`` gets the z test on its standard error. Ratios of
     amounts (effective labour rate, parts-to-labour ratio ...), medians and
     quantiles are not tested: flag "no evidence" and a reason starting "not
     tested". A ``band`` KPI is flagged "worse" only when its interval lies

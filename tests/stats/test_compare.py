@@ -19,8 +19,7 @@ from kpitools.stats.compare import (
 
 
 def test_rate_worse_on_down_kpi():
-    # TB-01 numbers: 51/235 against 1/6 gives two-sided p = 0.04375 (R
-    # binom.test); for a "down" KPI a higher rate is worse.
+    # R binom.test(51, 235, 1/6) gives the two-sided p = 0.04375; for a "down" KPI a higher rate is worse.
     result = compare_rate(51, 235, 1 / 6, "down", kpi="comeback_candidate_rate")
     assert result.p_value == pytest.approx(0.0437479701823997, abs=1e-10)
     assert result.flag == "worse"
@@ -48,6 +47,14 @@ def test_rate_few_expected_events_is_small():
     assert result.flag == "too few data"
 
 
+def test_target_of_100_percent_is_not_small():
+    # One missed follow-up refutes a 100% target: P(X = 95 | p = 1) = 0.
+    result = compare_rate(95, 100, 1.0, "up", kpi="followup_completion")
+    assert not result.is_small_sample
+    assert result.p_value == 0.0
+    assert result.flag == "worse"
+
+
 def test_band_flags_only_outside():
     inside = compare_rate(60, 1000, 0.05, "band", band=(0.03, 0.08))
     outside = compare_rate(200, 1000, 0.05, "band", band=(0.03, 0.08))
@@ -58,7 +65,7 @@ def test_band_flags_only_outside():
 def test_confidence_interval_other_level():
     with pytest.warns(SmallSampleWarning, match="n = 20"):
         result = compare_rate(18, 20, 0.5, "up", kpi="x")
-    # CI-01 Wilson 18/20 at 95%: 0.6989663547715128, 0.972133518786232.
+    # Wilson 18/20 at 95% from R binom::binom.confint: 0.6989663547715128, 0.972133518786232.
     assert result.confidence_interval(0.95) == pytest.approx(
         (0.6989663547715128, 0.972133518786232), abs=1e-9
     )

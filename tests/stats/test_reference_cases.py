@@ -1,4 +1,4 @@
-"""Every case in the shared reference file, each against its published source.
+"""Every case of the statistics reference file, each against its published source.
 
 Sources are recorded in the file itself (field ``anchor``): R binom, R
 binom.test, R multtest, R qicharts2, R ebbr, R FunnelPlotR, R NPS.
@@ -31,7 +31,7 @@ CI_METHODS = {
 }
 
 
-def test_ci01_proportion_intervals(reference_cases):
+def test_reference_proportion_intervals(reference_cases):
     case = reference_cases["CI-01"]
     tolerance = case["tolerance"]["abs"]
     for row in case["inputs_and_expected"]:
@@ -42,18 +42,18 @@ def test_ci01_proportion_intervals(reference_cases):
             assert abs(high - expected[1]) <= tolerance, label
 
 
-def test_ci01_jeffreys_boundaries(reference_cases):
-    # Acceptance rule of CI-01 for the omitted Jeffreys cases.
+def test_reference_jeffreys_boundaries(reference_cases):
+    # Jeffreys limits at x = 0 and x = n, which R binom does not report.
     assert proportion_interval(0, 30, "jeffreys")[0] == 0.0
     assert proportion_interval(30, 30, "jeffreys")[1] == 1.0
 
 
-def test_ci01_clopper_pearson_boundaries(reference_cases):
+def test_reference_clopper_pearson_boundaries(reference_cases):
     assert proportion_interval(0, 30, "clopper_pearson")[0] == 0.0
     assert proportion_interval(30, 30, "clopper_pearson")[1] == 1.0
 
 
-def test_tb01_exact_binomial_test(reference_cases):
+def test_reference_exact_binomial_test(reference_cases):
     case = reference_cases["TB-01"]
     x, n, p0 = (case["inputs"][key] for key in ("x", "n", "p0"))
     expected = case["expected"]
@@ -80,7 +80,7 @@ def test_tb01_exact_binomial_test(reference_cases):
     )
 
 
-def test_mt01_adjusted_pvalues(reference_cases):
+def test_reference_adjusted_pvalues(reference_cases):
     case = reference_cases["MT-01"]
     p_values = case["inputs"]["p_values"]
     tolerance = case["tolerance"]["abs"]
@@ -96,13 +96,13 @@ def test_mt01_adjusted_pvalues(reference_cases):
         assert adjusted == pytest.approx(expected, abs=tolerance), name
 
 
-def test_mt01_bh_reject_set(reference_cases):
+def test_reference_bh_reject_set(reference_cases):
     case = reference_cases["MT-01"]
     adjusted = adjust_pvalues(case["inputs"]["p_values"], "fdr_bh")
     assert list(adjusted <= 0.05) == case["expected"]["bh_reject_at_0.05"]
 
 
-def test_nps01_variance(reference_cases):
+def test_reference_variance(reference_cases):
     case = reference_cases["NPS-01"]
     share = case["inputs"]
     tolerance = case["tolerance"]["abs"]
@@ -119,7 +119,7 @@ def test_nps01_variance(reference_cases):
     )
 
 
-def test_spc01_p_chart_limits(reference_cases):
+def test_reference_p_chart_limits(reference_cases):
     case = reference_cases["SPC-01"]
     expected = case["expected"]
     tolerance = case["tolerance"]["abs"]
@@ -136,7 +136,7 @@ def test_spc01_p_chart_limits(reference_cases):
     assert outside == expected["sigma_signal_points_1based"]
 
 
-def test_spc01_runs_analysis(reference_cases):
+def test_reference_runs_analysis(reference_cases):
     case = reference_cases["SPC-01"]
     expected = case["expected"]
     runs = p_chart(case["inputs"]["count"], case["inputs"]["size"]).runs[0]
@@ -148,7 +148,7 @@ def test_spc01_runs_analysis(reference_cases):
     assert runs.is_signal == expected["runs_signal"]
 
 
-def test_eb01_posterior_with_given_prior(reference_cases):
+def test_reference_posterior_with_given_prior(reference_cases):
     case = reference_cases["EB-01"]
     units = case["inputs"]["units"]
     prior = (case["inputs"]["alpha0"], case["inputs"]["beta0"])
@@ -177,7 +177,7 @@ def _fp03_inputs(case):
     return inputs["numerator"], inputs["denominator"], inputs["group"]
 
 
-def test_fp03_phi_and_tau2(reference_cases):
+def test_reference_phi_and_tau2(reference_cases):
     case = reference_cases["FP-03"]
     observed, expected_counts, _ = _fp03_inputs(case)
     expected = case["expected"]
@@ -201,7 +201,7 @@ def test_fp03_phi_and_tau2(reference_cases):
     assert result.z_scores.tolist() == pytest.approx(unit_z, rel=1e-9)
 
 
-def test_fp03_adjusted_limits_and_verdicts(reference_cases):
+def test_reference_adjusted_limits_and_verdicts(reference_cases):
     case = reference_cases["FP-03"]
     observed, expected_counts, groups = _fp03_inputs(case)
     rel = case["tolerance"]["limits_rel"]
@@ -226,7 +226,7 @@ def test_fp03_adjusted_limits_and_verdicts(reference_cases):
         assert (row.position_99_8 != "within") == unit["outlier_OD998"]
 
 
-def test_fp03_unadjusted_poisson_limits(reference_cases):
+def test_reference_unadjusted_poisson_limits(reference_cases):
     case = reference_cases["FP-03"]
     _, expected_counts, _ = _fp03_inputs(case)
     limits = funnel_limits(expected_counts, 1.0, data_type="ratio", method="exact")
@@ -235,7 +235,7 @@ def test_fp03_unadjusted_poisson_limits(reference_cases):
     np.testing.assert_allclose(got, expected, rtol=case["tolerance"]["limits_rel"])
 
 
-def test_fp03_unit_b_verdict_changes(reference_cases):
+def test_reference_unit_b_verdict_changes(reference_cases):
     # Unit b lies above the unadjusted 95% limit but inside the adjusted one.
     case = reference_cases["FP-03"]
     observed, expected_counts, groups = _fp03_inputs(case)
