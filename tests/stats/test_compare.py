@@ -19,7 +19,8 @@ from kpitools.stats.compare import (
 
 
 def test_rate_worse_on_down_kpi():
-    # R binom.test(51, 235, 1/6) gives the two-sided p = 0.04375; for a "down" KPI a higher rate is worse.
+    # R binom.test(51, 235, 1/6) gives the two-sided p = 0.04375. For a
+    # "down" KPI a higher rate is worse.
     result = compare_rate(51, 235, 1 / 6, "down", kpi="comeback_candidate_rate")
     assert result.p_value == pytest.approx(0.0437479701823997, abs=1e-10)
     assert result.flag == "worse"
@@ -65,7 +66,8 @@ def test_band_flags_only_outside():
 def test_confidence_interval_other_level():
     with pytest.warns(SmallSampleWarning, match="n = 20"):
         result = compare_rate(18, 20, 0.5, "up", kpi="x")
-    # Wilson 18/20 at 95% from R binom::binom.confint: 0.6989663547715128, 0.972133518786232.
+    # Wilson 18/20 at 95% from R binom::binom.confint:
+    # 0.6989663547715128, 0.972133518786232.
     assert result.confidence_interval(0.95) == pytest.approx(
         (0.6989663547715128, 0.972133518786232), abs=1e-9
     )
