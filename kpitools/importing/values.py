@@ -10,7 +10,6 @@ formats a profile declares, in the order it declares them.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import warnings
 from collections.abc import Sequence
 
@@ -44,7 +43,7 @@ _FULL_WIDTH = str.maketrans(
     "０１２３４５６７８９．，－（）＄￥：／",
     "0123456789.,-()$¥:/",
 )
-_CURRENCY = re.compile(r"(?i)RMB|CNY|USD|US\$|[¥$€£元]")
+_CURRENCY = r"(?i)RMB|CNY|USD|US\$|[¥$€£元]"
 
 VIN_LENGTH = 17
 _VIN_PATTERN = r"[A-HJ-NPR-Z0-9]{17}"
@@ -77,7 +76,8 @@ def to_text(values: pd.Series) -> pd.Series:
             values[is_integral_float] = values[is_integral_float].map(
                 lambda v: str(int(v))
             )
-    text = values.astype("string").str.strip()
+    # Arrow-backed strings keep the .str methods below vectorised in C.
+    text = values.astype("string[pyarrow]").str.strip()
     return text.mask(text == "")
 
 
@@ -155,6 +155,16 @@ def _parse_decimal(values: pd.Series, *, currency: bool) -> tuple[pd.Series, pd.
     if values.dtype.kind in "if":
         return values.astype("float64"), pd.Series(False, index=values.index)
     text = to_text(values)
+    number = pd.to_numeric(text, errors="coerce").astype("float64")
+    todo = text.notna() & number.isna()
+    if todo.any():
+        number[todo] = _parse_formatted(text[todo], currency=currency)
+    failed = text.notna() & number.isna()
+    return number, failed
+
+
+def _parse_formatted(text: pd.Series, *, currency: bool) -> pd.Series:
+    """Parse amounts that need cleaning first (separators, signs, credits)."""
     cleaned = text.str.translate(_FULL_WIDTH)
     if currency:
         cleaned = cleaned.str.replace(_CURRENCY, "", regex=True)
@@ -164,9 +174,7 @@ def _parse_decimal(values: pd.Series, *, currency: bool) -> tuple[pd.Series, pd.
     cleaned = cleaned.mask(in_brackets, cleaned.str.slice(1, -1))
     cleaned = cleaned.mask(trailing_minus, cleaned.str.slice(0, -1))
     number = pd.to_numeric(cleaned, errors="coerce").astype("float64")
-    number = number.mask(in_brackets | trailing_minus, -number)
-    failed = text.notna() & number.isna()
-    return number, failed
+    return number.mask(in_brackets | trailing_minus, -number)
 
 
 def parse_codes(
@@ -241,7 +249,8 @@ def check_vins(vins: pd.Series, *, check_digit: str = "north_america") -> pd.Ser
         candidates = candidates[candidates.str.slice(0, 1).isin(list("12345"))]
     if candidates.empty:
         return failed
-    codes = np.frombuffer("".join(candidates).encode("ascii"), dtype=np.uint8)
+    joined = "".join(candidates.astype(object).tolist())
+    codes = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
     values = _VIN_LOOKUP[codes].reshape(-1, VIN_LENGTH)
     remainder = (values @ _VIN_WEIGHTS) % 11
     expected = np.where(remainder == 10, ord("X"), remainder + ord("0"))

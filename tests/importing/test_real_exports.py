@@ -102,3 +102,42 @@ def test_dms_no_full_vin_outside_parquet(dms):
     _assert_no_full_vin_outside_parquet(dms.out_dir)
     stored = pd.read_parquet(dms.out_dir / "repair_orders.parquet")
     assert stored["vin"].str.len().eq(17).all()
+
+
+@pytest.fixture(scope="module")
+def xtime(tmp_path_factory):
+    return _import(XTIME_FILE, "xtime-asr", tmp_path_factory.mktemp("xtime"))
+
+
+def test_xtime_row_accounting(xtime):
+    _assert_accounting(xtime.summary)
+    repair_orders = xtime.summary["tables"]["repair_orders"]
+    assert repair_orders["rows_read"] == 6101
+    assert repair_orders["rows_used"] == 6101
+
+
+def test_xtime_recommendations_parsed(xtime):
+    recommendations = xtime.data.tables["recommendations"]
+    counts = xtime.summary["tables"]["recommendations"]
+    # 6,710 "(Red)" and 1,078 "(Yellow)" line texts counted in the sheet.
+    assert counts["rows_read"] == 7788
+    assert recommendations["urgency"].value_counts().to_dict() == {
+        "red": 6710,
+        "yellow": 1078,
+    }
+    assert (recommendations["amount"] >= 0).all()
+
+
+def test_xtime_flags_and_pay_types(xtime):
+    repair_orders = xtime.data.tables["repair_orders"]
+    # Inspected: 2,374 "Yes..." and 3,727 "No"; pay type: 127 "Warr".
+    assert int(repair_orders["has_mpi"].sum()) == 2374
+    assert int((repair_orders["pay_type"] == "warranty").sum()) == 127
+
+
+def test_xtime_personal_columns_dropped(xtime):
+    repair_orders = xtime.data.tables["repair_orders"]
+    for column in ("Customer Name", "Cell Phone", "Email", "customer_name"):
+        assert column not in repair_orders.columns
+    assert xtime.data.tables["followups"] is None
+    _assert_no_full_vin_outside_parquet(xtime.out_dir)
