@@ -88,10 +88,23 @@ def minutes_to_timestamps(start: pd.Timestamp, minutes: np.ndarray) -> np.ndarra
     return stamps
 
 
-def sequence_ids(prefix: np.ndarray, order: np.ndarray, width: int) -> np.ndarray:
-    """Return ``prefix`` followed by the zero-padded 1-based number ``order``."""
-    numbers = pd.Series(order + 1).astype(str).str.zfill(width).to_numpy(dtype=str)
-    return np.char.add(np.asarray(prefix, dtype=str), numbers)
+def sequence_ids(prefix: object, order: np.ndarray, width: int) -> pd.Series:
+    """Return ``prefix`` followed by the zero-padded number ``order + 1``, as text."""
+    numbers = pd.Series(np.asarray(order) + 1).astype("str").str.zfill(width)
+    if isinstance(prefix, str):
+        return prefix + numbers
+    return pd.Series(prefix, dtype="str") + numbers
+
+
+def text_take(labels: object, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Return ``labels[codes]`` as a pandas text array; code -1 gives a missing value.
+
+    Taking from a small text array is much faster than converting a large
+    numpy string array to pandas' Arrow-backed ``str`` dtype.
+    """
+    if not isinstance(labels, pd.api.extensions.ExtensionArray):
+        labels = pd.array(np.asarray(labels, dtype=object), dtype="str")
+    return labels.take(np.asarray(codes, dtype=np.int64), allow_fill=True)
 
 
 def rank_within(group: np.ndarray, key: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from kpitools.sample._common import (
     minutes_to_timestamps,
     rank_within,
     sequence_ids,
+    text_take,
 )
 from kpitools.sample._timing import DAY, HOUR
 
@@ -163,12 +164,12 @@ def _appointment_table(setup: GroupSetup, book: pd.DataFrame) -> pd.DataFrame:
         choose(rng, ("phone", "web", "app"), (0.5, 0.4, 0.1), len(book)),
     )
     order = rank_within(store, book["booked"].to_numpy())
-    prefix = np.char.add(setup.store_ids[store], "-A")
+    prefix = text_take(np.char.add(setup.store_ids, "-A"), store)
     table = pd.DataFrame(
         {
-            "store_id": setup.store_ids[store],
+            "store_id": text_take(setup.store_ids, store),
             "appointment_id": sequence_ids(prefix, order, 7),
-            "advisor_id": setup.advisor_ids[book["advisor"].to_numpy()],
+            "advisor_id": text_take(setup.advisor_ids, book["advisor"]),
             "vehicle": book["vehicle"].to_numpy(),
             "ro": book["ro"].to_numpy(),
             "channel": channel,
@@ -211,13 +212,13 @@ def make_surveys(setup: GroupSetup, orders: pd.DataFrame) -> pd.DataFrame:
     recommend = np.clip(np.round(latent + 0.3 + rng.normal(0, 1.0, n_sent)), 0, 10)
 
     store = sent["store"].to_numpy()
-    prefix = np.char.add(setup.store_ids[store], "-Q")
+    prefix = text_take(np.char.add(setup.store_ids, "-Q"), store)
     table = pd.DataFrame(
         {
-            "store_id": setup.store_ids[store],
+            "store_id": text_take(setup.store_ids, store),
             "survey_id": sequence_ids(prefix, rank_within(store, sent_at), 7),
             "ro": sent.index.to_numpy(),
-            "advisor_id": setup.advisor_ids[sent["advisor"].to_numpy()],
+            "advisor_id": text_take(setup.advisor_ids, sent["advisor"]),
             "sent_at": minutes_to_timestamps(setup.start, sent_at),
             "answered_at": minutes_to_timestamps(setup.start, answered_at),
             "overall_score": np.where(answered, overall, np.nan),
@@ -293,7 +294,7 @@ def make_followups(setup: GroupSetup, orders: pd.DataFrame) -> pd.DataFrame:
     )
     return pd.DataFrame(
         {
-            "store_id": setup.store_ids[store],
+            "store_id": text_take(setup.store_ids, store),
             "ro": ro,
             "attempted_at": minutes_to_timestamps(setup.start, attempted),
             "channel": channel,
@@ -325,7 +326,7 @@ def make_recommendations(setup: GroupSetup, orders: pd.DataFrame) -> pd.DataFram
     line = rank_within(ro, np.arange(n_rows)) + 1
     return pd.DataFrame(
         {
-            "store_id": setup.store_ids[store],
+            "store_id": text_take(setup.store_ids, store),
             "ro": ro,
             "line_number": np.char.add("R", line.astype(str)),
             "description": item["description"].to_numpy(),
@@ -380,10 +381,10 @@ def make_warranty_claims(
     )
     reason = choose(rng, WARRANTY_REJECT_REASONS, None, n_claims)
     store = orders.loc[ro, "store"].to_numpy()
-    prefix = np.char.add(setup.store_ids[store], "-W")
+    prefix = text_take(np.char.add(setup.store_ids, "-W"), store)
     return pd.DataFrame(
         {
-            "store_id": setup.store_ids[store],
+            "store_id": text_take(setup.store_ids, store),
             "claim_id": sequence_ids(prefix, rank_within(store, submitted), 6),
             "ro": ro,
             "submitted_at": minutes_to_timestamps(setup.start, submitted),

@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpitools.sample._catalog import store_profiles
+from kpitools.sample._catalog import OPERATIONS, store_profiles
 from kpitools.sample._common import (
     GroupSetup,
     minutes_to_timestamps,
     rank_within,
     sequence_ids,
+    text_take,
 )
 from kpitools.sample._customers import (
     make_appointments,
@@ -24,6 +25,7 @@ from kpitools.sample._customers import (
     make_warranty_claims,
 )
 from kpitools.sample._orders import (
+    COMPLAINT_TEXTS,
     add_comebacks,
     describe_visits,
     make_lines,
@@ -225,7 +227,8 @@ def _make_setup(
 
 def _staff_ids(store_ids: np.ndarray, owner: np.ndarray, code: str) -> np.ndarray:
     number = rank_within(owner, np.arange(len(owner)))
-    return sequence_ids(np.char.add(store_ids[owner], f"-{code}"), number, 2)
+    ids = sequence_ids(np.char.add(store_ids[owner], f"-{code}"), number, 2)
+    return ids.to_numpy(dtype=str)
 
 
 def _applicable_effects(setup: GroupSetup) -> dict[str, dict[str, object]]:
@@ -255,7 +258,7 @@ def _number_orders(setup: GroupSetup, orders: pd.DataFrame) -> pd.DataFrame:
     store = orders["store"].to_numpy()
     first_number = setup.rng.integers(1_000, 60_000, setup.n_stores)
     number = rank_within(store, orders["opened"].to_numpy()) + first_number[store]
-    orders["ro_number"] = sequence_ids(np.full(len(orders), ""), number, 8)
+    orders["ro_number"] = sequence_ids("", number, 8)
     return orders
 
 
@@ -319,15 +322,15 @@ def _repair_orders_table(
 
     return pd.DataFrame(
         {
-            "store_id": setup.store_ids[store],
-            "ro_number": orders["ro_number"].to_numpy(),
-            "advisor_id": setup.advisor_ids[orders["advisor"].to_numpy()],
-            "technician_id": setup.technician_ids[orders["technician"].to_numpy()],
-            "vin": vehicle["vin"].to_numpy(),
-            "model": vehicle["model"].to_numpy(),
+            "store_id": text_take(setup.store_ids, store),
+            "ro_number": orders["ro_number"].array,
+            "advisor_id": text_take(setup.advisor_ids, orders["advisor"]),
+            "technician_id": text_take(setup.technician_ids, orders["technician"]),
+            "vin": vehicle["vin"].array,
+            "model": vehicle["model"].array,
             "model_year": vehicle["model_year"].to_numpy(),
             "mileage": np.round(mileage),
-            "mileage_unit": setup.store_attribute("mileage_unit")[store],
+            "mileage_unit": text_take(setup.store_attribute("mileage_unit"), store),
             "ro_type": orders["ro_type"].to_numpy(),
             "pay_type": orders["pay_type"].to_numpy(),
             "lane": orders["lane"].to_numpy(),
@@ -357,16 +360,19 @@ def _lines_table(
     setup: GroupSetup, orders: pd.DataFrame, lines: pd.DataFrame
 ) -> pd.DataFrame:
     ro = lines["ro"].to_numpy()
+    operation = lines["operation"].to_numpy()
     return pd.DataFrame(
         {
-            "store_id": setup.store_ids[lines["store"].to_numpy()],
-            "ro_number": orders["ro_number"].to_numpy()[ro],
-            "line_number": (lines["line_number"].to_numpy() + 1).astype(str),
-            "op_code": lines["op_code"].to_numpy(),
-            "op_description": lines["op_description"].to_numpy(),
-            "system_group": np.asarray(SYSTEM_GROUPS)[lines["system_group"].to_numpy()],
-            "pay_type": lines["pay_type"].to_numpy(),
-            "technician_id": setup.technician_ids[lines["technician"].to_numpy()],
+            "store_id": text_take(setup.store_ids, lines["store"]),
+            "ro_number": text_take(orders["ro_number"].array, ro),
+            "line_number": text_take(
+                np.arange(1, 100).astype(str), lines["line_number"]
+            ),
+            "op_code": text_take(OPERATIONS["op_code"], operation),
+            "op_description": text_take(OPERATIONS["description"], operation),
+            "system_group": text_take(SYSTEM_GROUPS, lines["system_group"]),
+            "pay_type": lines["pay_type"].array,
+            "technician_id": text_take(setup.technician_ids, lines["technician"]),
             "hours_sold": lines["hours_sold"].to_numpy(),
             "hours_clocked": lines["hours_clocked"].to_numpy(),
             "labor_sales": lines["labor_sales"].to_numpy(),
@@ -375,8 +381,8 @@ def _lines_table(
             "parts_cost": lines["parts_cost"].to_numpy(),
             "sublet_sales": lines["sublet_sales"].to_numpy(),
             "sublet_cost": lines["sublet_cost"].to_numpy(),
-            "complaint": lines["complaint"].to_numpy(),
-            "correction": lines["op_description"].to_numpy(),
+            "complaint": text_take(COMPLAINT_TEXTS, lines["complaint"]),
+            "correction": text_take(OPERATIONS["description"], operation),
         }
     )
 
@@ -385,15 +391,14 @@ def _resolve_references(
     tables: dict[str, pd.DataFrame], orders: pd.DataFrame, vehicles: pd.DataFrame
 ) -> dict[str, pd.DataFrame]:
     """Replace internal RO and vehicle positions by RO numbers and VINs."""
-    ro_numbers = orders["ro_number"].to_numpy()
+    ro_numbers = orders["ro_number"].array
 
-    def ro_number(position: pd.Series) -> np.ndarray:
-        values = position.to_numpy()
-        return np.where(values >= 0, ro_numbers[np.maximum(values, 0)], None)
+    def ro_number(position: pd.Series) -> pd.api.extensions.ExtensionArray:
+        return text_take(ro_numbers, position)
 
     appointments = tables["appointments"]
     appointments["ro_number"] = ro_number(appointments.pop("ro"))
-    appointments["vin"] = vehicles["vin"].to_numpy()[appointments.pop("vehicle")]
+    appointments["vin"] = text_take(vehicles["vin"].array, appointments.pop("vehicle"))
     arrived = appointments.dropna(subset=["ro_number"])
     repair_orders = tables["repair_orders"]
     by_ro = pd.Series(

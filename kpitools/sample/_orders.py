@@ -39,6 +39,11 @@ LABOR_RATE_FACTOR = {
 }
 _GROUP = {name: code for code, name in enumerate(SYSTEM_GROUPS)}
 _DMS_FLAG_SHARE = 0.55
+# Customer concern of a line: one text per system group, then the text of a
+# return visit's main line.
+COMPLAINT_TEXTS = [COMPLAINTS[group] for group in SYSTEM_GROUPS] + [
+    "Same concern as the last visit"
+]
 
 
 def describe_visits(
@@ -333,13 +338,10 @@ def _price_lines(
     sublet_sales = round_money(sublet, decimals)
     sublet_cost = round_money(sublet_sales * 0.8, decimals)
 
-    complaint = pd.Series(list(SYSTEM_GROUPS))[lines["system_group"]].map(COMPLAINTS)
     complaint = np.where(
-        is_comeback & is_main, "Same concern as the last visit", complaint
+        is_comeback & is_main, len(SYSTEM_GROUPS), lines["system_group"].to_numpy()
     )
     return lines.assign(
-        op_code=operation["op_code"].to_numpy(),
-        op_description=operation["description"].to_numpy(),
         hours_sold=hours,
         hours_clocked=clocked,
         labor_sales=labor_sales,
