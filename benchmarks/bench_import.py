@@ -4,11 +4,10 @@ Run from the project root::
 
     python benchmarks/bench_import.py [--rows 1000000]
 
-The CSV is written to a temporary folder and deleted afterwards. It uses the
-``canonical-csv`` profile's sibling layout: a flat RO export with ISO
-timestamps, amounts with thousands separators and VINs, so the common path
-(dates, amounts, IDs, codes, VIN check, duplicates, schema checks, Parquet
-output) is exercised.
+The CSV is written to a temporary folder and deleted afterwards. It is a flat
+RO export with ISO timestamps, amounts with thousands separators and VINs, read
+with the profile below, so the common path (dates, amounts, IDs, codes, VIN
+check, duplicates, schema checks, Parquet output) is exercised.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ _CURRENCY = r"(?i)RMB|CNY|USD|US\$|[¥$€£元]"
 VIN_LENGTH = 17
 _VIN_PATTERN = r"[A-HJ-NPR-Z0-9]{17}"
 # Transliteration and position weights of the check digit at position 9
-# (49 CFR 565.15, identical to ISO 3779 Annex used in North America).
+# (US rule 49 CFR 565.15).
 _VIN_VALUES = dict(
     zip(
         "0123456789ABCDEFGHJKLMNPRSTUVWXYZ",
@@ -230,9 +230,10 @@ def check_vins(vins: pd.Series, *, check_digit: str = "north_america") -> pd.Ser
 
     A VIN has 17 characters from 0-9 and A-Z without I, O and Q. The check
     digit at position 9 (weights and transliteration of 49 CFR 565.15) is
-    tested for every VIN when ``check_digit="always"`` (vehicles sold in the
-    USA and Canada all carry one), for VINs whose maker code starts with 1-5
-    when ``"north_america"``, and never when ``"never"``. Missing VINs pass.
+    tested for every VIN when ``check_digit="always"``, because vehicles sold
+    in the USA all carry one. With ``"north_america"`` only VINs whose maker
+    code starts with 1-5 are tested, and with ``"never"`` none. Missing VINs
+    pass.
     """
     if check_digit not in {"always", "north_america", "never"}:
         raise ValueError(
