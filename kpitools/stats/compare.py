@@ -458,7 +458,7 @@ def _compare_row(
     source: str,
     band: tuple[float, float] | None,
     peer: dict[str, float] | None,
-) -> Comparison | None:
+) -> Comparison:
     direction = definition.direction
     kpi = definition.name
     if definition.aggregation == "ratio":
