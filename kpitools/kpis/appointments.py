@@ -35,16 +35,23 @@ def _is_arrived(appointments: pd.DataFrame) -> pd.Series:
 
 
 def _has_ro(context: KpiContext, appointments: pd.DataFrame) -> pd.Series:
-    """Whether an RO was opened from each appointment (either link direction)."""
-    has_link = pd.Series(False, index=appointments.index)
-    linked_any = False
+    """Whether an RO was opened from each appointment.
+
+    Read from ``appointments.ro_number``; without it, from
+    ``repair_orders.appointment_id``.
+    """
+    return context.cached("appointment_has_ro", lambda: _link_ros(context))
+
+
+def _link_ros(context: KpiContext) -> pd.Series:
+    appointments = _appointments(context)
     if context.has_values("appointments", "ro_number"):
-        has_link |= appointments["ro_number"].notna()
-        linked_any = True
+        return appointments["ro_number"].notna()
     if context.has_values("repair_orders", "appointment_id"):
         orders = context.repair_orders
+        linked = orders[orders["appointment_id"].notna().to_numpy()]
         keys = pd.MultiIndex.from_arrays(
-            [orders["store_id"].astype("str"), orders["appointment_id"].astype("str")]
+            [linked["store_id"].astype("str"), linked["appointment_id"].astype("str")]
         )
         wanted = pd.MultiIndex.from_arrays(
             [
@@ -52,14 +59,11 @@ def _has_ro(context: KpiContext, appointments: pd.DataFrame) -> pd.Series:
                 appointments["appointment_id"].astype("str"),
             ]
         )
-        has_link |= pd.Series(wanted.isin(keys), index=appointments.index)
-        linked_any = True
-    if not linked_any:
-        raise KpiUnavailableError(
-            "appointments are not linked to ROs (no appointments.ro_number and "
-            "no repair_orders.appointment_id)"
-        )
-    return has_link
+        return pd.Series(wanted.isin(keys), index=appointments.index)
+    raise KpiUnavailableError(
+        "appointments are not linked to ROs (no appointments.ro_number and "
+        "no repair_orders.appointment_id)"
+    )
 
 
 def appointment_due(context: KpiContext) -> pd.DataFrame:
@@ -160,11 +164,8 @@ def appointment_rate_units(context: KpiContext) -> pd.DataFrame:
     if context.has_values("repair_orders", "appointment_id"):
         from_appointment |= orders["appointment_id"].notna().to_numpy()
         linked_any = True
-    if context.has_values("appointments", "ro_number"):
-        appointments = context.data.tables["appointments"]
-        positions = context.ro_positions(
-            appointments[appointments["ro_number"].notna()]
-        )
+    elif context.has_values("appointments", "ro_number"):
+        positions = context.table_positions("appointments")
         from_appointment[positions[positions >= 0]] = True
         linked_any = True
     if not linked_any:

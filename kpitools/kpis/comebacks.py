@@ -74,7 +74,7 @@ def _system_groups(context: KpiContext) -> tuple[np.ndarray, pd.Series] | None:
     """
     if not context.has_values("ro_lines", "system_group"):
         return None
-    lines = context.data.tables["ro_lines"]
+    lines = context.table("ro_lines")
     positions = context.table_positions("ro_lines")
     codes = pd.Categorical(lines["system_group"], categories=SYSTEM_GROUPS).codes
     valid = (positions >= 0) & (codes >= 0)
@@ -100,13 +100,13 @@ class NextVisit:
     """For each RO (in repair_orders row order), facts about the next visit."""
 
     has_next: np.ndarray
-    next_ro_number: pd.Series
+    next_position: np.ndarray
     days: np.ndarray
     km: np.ndarray
     same_group: np.ndarray | None
     next_is_maintenance: np.ndarray
     next_is_flagged: np.ndarray | None
-    next_cause: pd.Series
+    next_cause: np.ndarray
     main_group: pd.Series | None
     is_maintenance: np.ndarray
     is_visit_start: np.ndarray
@@ -165,21 +165,21 @@ def _build_next_visits(context: KpiContext) -> NextVisit:
 
     unsort = np.empty_like(order)
     unsort[order] = np.arange(len(order))
-    ro_numbers = orders["ro_number"].to_numpy(dtype=object)[order][starts]
-    next_ro = np.where(has_next, ro_numbers[nxt], None)
+    visit_first_row = order[starts]
+    next_position = np.where(has_next, visit_first_row[nxt], -1)
     days = np.where(
         has_next, (s_opened[starts][nxt] - s_opened) / _NANOSECONDS_PER_DAY, np.nan
     )
     km = np.where(has_next, visit_km[nxt] - mileage, np.nan)
     return NextVisit(
         has_next=has_next[unsort],
-        next_ro_number=pd.Series(next_ro[unsort], dtype="str"),
+        next_position=next_position[unsort],
         days=days[unsort],
         km=km[unsort],
         same_group=None if same_group is None else (same_group & has_next)[unsort],
         next_is_maintenance=(visit_maintenance[nxt] & has_next)[unsort],
         next_is_flagged=None if flagged is None else (flagged[nxt] & has_next)[unsort],
-        next_cause=pd.Series(np.where(has_next, cause[nxt], None)[unsort], dtype="str"),
+        next_cause=np.where(has_next, cause[nxt], None)[unsort],
         main_group=None if groups is None else groups[1],
         is_maintenance=is_maintenance,
         is_visit_start=new_visit[unsort],
@@ -350,13 +350,17 @@ def comeback_table(
     table["is_appointment"] = (
         orders["appointment_id"].notna() if "appointment_id" in orders.columns else None
     )
-    table["next_ro_number"] = visits.next_ro_number
+    has_next = visits.next_position >= 0
+    next_numbers = orders["ro_number"].take(np.maximum(visits.next_position, 0))
+    table["next_ro_number"] = next_numbers.where(has_next, None).to_numpy()
     table["days_to_next_visit"] = visits.days
     table["km_to_next_visit"] = visits.km
     table["is_revisit"] = flags.is_revisit
     table["is_comeback_candidate"] = _nullable(flags.is_comeback_candidate, len(table))
     table["is_comeback_confirmed"] = _nullable(flags.is_comeback_confirmed, len(table))
-    table["comeback_cause"] = visits.next_cause.where(flags.is_revisit, None)
+    table["comeback_cause"] = pd.Series(
+        np.where(flags.is_revisit, visits.next_cause, None), dtype="str"
+    )
     table["is_same_system_group"] = _nullable(visits.same_group, len(table))
     table["is_maintenance"] = visits.is_maintenance
     table["is_window_complete"] = flags.is_window_complete

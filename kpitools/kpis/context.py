@@ -8,10 +8,13 @@ shared by every KPI that needs it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kpitools.kpis.settings import KpiSettings
 from kpitools.tables import ServiceData
@@ -27,6 +30,35 @@ RO_ATTRIBUTES = (
     "ro_type",
     "model",
     "vehicle_age_band",
+)
+# Low-cardinality text columns turned into categoricals once per call: grouping,
+# taking and factorising Arrow-backed strings is several times slower.
+CATEGORY_COLUMNS = frozenset(
+    {
+        "store_id",
+        "advisor_id",
+        "technician_id",
+        "pay_type",
+        "lane",
+        "ro_type",
+        "model",
+        "status",
+        "system_group",
+    }
+)
+# Free text no KPI reads; dropped from the working copies so that filtering
+# rows does not copy long strings.
+UNUSED_TEXT_COLUMNS = frozenset(
+    {
+        "complaint",
+        "cause",
+        "correction",
+        "op_description",
+        "description",
+        "reject_reason",
+        "store_name",
+        "channel",
+    }
 )
 VEHICLE_AGE_BANDS = (0, 3, 6, 10)  # band edges in years: 0-2, 3-5, 6-9, 10+
 KM_PER_MILE = 1.609344
@@ -79,11 +111,29 @@ class KpiContext:
             raise value
         return value  # type: ignore[no-any-return]
 
+    def table(self, name: str) -> pd.DataFrame | None:
+        """Table ``name`` with its grouping columns as categoricals (cached)."""
+        return self.cached(f"table:{name}", lambda: self._build_table(name))
+
+    def _build_table(self, name: str) -> pd.DataFrame | None:
+        frame = self.data.tables.get(name)
+        if frame is None:
+            return None
+        converted = {
+            column: frame[column].astype("category")
+            for column in frame.columns
+            if column in CATEGORY_COLUMNS
+            and not isinstance(frame[column].dtype, pd.CategoricalDtype)
+        }
+        unused = [c for c in frame.columns if c in UNUSED_TEXT_COLUMNS]
+        return frame.drop(columns=unused).reset_index(drop=True).assign(**converted)
+
     def has_values(self, table: str, column: str) -> bool:
         """Whether ``table`` is present, has ``column`` and a non-null value in it."""
         frame = self.data.tables.get(table)
         if frame is None or column not in frame.columns:
             return False
+        frame = self.table(table)
         return self.cached(
             f"has:{table}.{column}", lambda: bool(frame[column].notna().any())
         )
@@ -91,7 +141,7 @@ class KpiContext:
     def require(self, table: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
         """Return ``table``; raise :class:`KpiUnavailableError` if it or a column
         is missing or entirely null."""
-        frame = self.data.tables.get(table)
+        frame = self.table(table)
         if frame is None:
             raise KpiUnavailableError(f"no {table} table in this data")
         for column in columns:
@@ -107,8 +157,7 @@ class KpiContext:
         return self.cached("repair_orders", self._build_repair_orders)
 
     def _build_repair_orders(self) -> pd.DataFrame:
-        frame = self.require("repair_orders", ("store_id", "ro_number", "opened_at"))
-        return frame.reset_index(drop=True)
+        return self.require("repair_orders", ("store_id", "ro_number", "opened_at"))
 
     @property
     def data_end(self) -> pd.Timestamp:
@@ -140,20 +189,36 @@ class KpiContext:
         """Row positions in :attr:`repair_orders` of ``frame``'s
         ``(store_id, ro_number)``; -1 where the RO is not in the data."""
         index = self.cached("ro_index", self._build_ro_index)
-        keys = pd.MultiIndex.from_arrays(
-            [frame["store_id"].astype("str"), frame["ro_number"].astype("str")]
-        )
-        return np.asarray(index.get_indexer(keys))
+        number_codes = _lookup(frame["ro_number"], index.numbers)
+        store_codes = _lookup(frame["store_id"], index.stores)
+        found = (number_codes >= 0) & (store_codes >= 0)
+        if index.is_number_unique:
+            # Each RO number names one row, so its code is the row position;
+            # the store must still match.
+            positions = np.where(found, number_codes, -1)
+            matches = index.store_codes[np.where(found, positions, 0)] == store_codes
+            return np.where(found & matches, positions, -1)
+        keys = np.where(found, store_codes * len(index.numbers) + number_codes, -1)
+        positions = np.asarray(index.keys.get_indexer(keys))
+        return np.where(found, positions, -1)
 
     def table_positions(self, table: str) -> np.ndarray:
         """Cached :meth:`ro_positions` of every row of child ``table``."""
         frame = self.require(table)
         return self.cached(f"positions:{table}", lambda: self.ro_positions(frame))
 
-    def _build_ro_index(self) -> pd.MultiIndex:
+    def _build_ro_index(self) -> _RoIndex:
         orders = self.repair_orders
-        return pd.MultiIndex.from_arrays(
-            [orders["store_id"].astype("str"), orders["ro_number"].astype("str")]
+        encoded = pc.dictionary_encode(_text_array(orders["ro_number"]))
+        number_codes = encoded.indices.to_numpy(zero_copy_only=False).astype("int64")
+        store_codes, stores = pd.factorize(orders["store_id"].astype("object"))
+        keys = store_codes.astype("int64") * len(encoded.dictionary) + number_codes
+        return _RoIndex(
+            numbers=encoded.dictionary,
+            stores=pa.array([str(store) for store in stores], type=pa.large_string()),
+            store_codes=store_codes.astype("int64"),
+            is_number_unique=len(encoded.dictionary) == len(orders),
+            keys=pd.Index(keys),
         )
 
     def ro_column(self, column: str, positions: np.ndarray) -> pd.Series:
@@ -177,8 +242,8 @@ class KpiContext:
         if self.has_values("repair_orders", "ro_type"):
             return (orders["ro_type"] == "maintenance").fillna(False).astype(bool)
         if self.has_values("ro_lines", "system_group"):
-            lines = self.data.tables["ro_lines"]
-            positions = self.ro_positions(lines)
+            lines = self.table("ro_lines")
+            positions = self.table_positions("ro_lines")
             is_other = (lines["system_group"] != "maintenance").fillna(True)
             has_other = np.zeros(len(orders), dtype=bool)
             has_line = np.zeros(len(orders), dtype=bool)
@@ -190,6 +255,45 @@ class KpiContext:
             "neither repair_orders.ro_type nor ro_lines.system_group is present, "
             "so maintenance-only ROs cannot be told apart"
         )
+
+
+@dataclass(frozen=True)
+class _RoIndex:
+    """Lookup structures from (store_id, ro_number) to repair_orders rows."""
+
+    numbers: pa.Array
+    stores: pa.Array
+    store_codes: np.ndarray
+    is_number_unique: bool
+    keys: pd.Index
+
+
+def _text_array(values: pd.Series) -> pa.Array:
+    """``values`` as an Arrow large_string array (nulls kept)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = _text_array(pd.Series(values.cat.categories.astype("str")))
+        codes = pa.array(values.cat.codes.to_numpy(), mask=values.isna().to_numpy())
+        return categories.take(codes)
+    if values.dtype != "str":
+        values = values.astype("str")
+    array = pa.array(values, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string())
+
+
+def _lookup(values: pd.Series, uniques: pa.Array) -> np.ndarray:
+    """Position of each value in ``uniques``; -1 where absent or missing.
+
+    Uses Arrow's hash kernel, which is several times faster on text than a
+    pandas Index lookup.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        per_category = _lookup(pd.Series(values.cat.categories.astype("str")), uniques)
+        codes = values.cat.codes.to_numpy()
+        return np.where(codes >= 0, per_category[np.maximum(codes, 0)], -1)
+    found = pc.index_in(_text_array(values), value_set=uniques)
+    return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype("int64")
 
 
 def vehicle_age_band(opened_at: pd.Series, model_year: pd.Series) -> pd.Series:

@@ -164,7 +164,12 @@ def _period_message(period: str) -> str:
 
 def month_codes(dates: pd.Series) -> pd.Series:
     """Month code year * 12 + month - 1 per date (NaN for missing dates)."""
-    return dates.dt.year * 12 + dates.dt.month - 1
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    months = values.astype("datetime64[M]").astype("int64") + 1970 * 12
+    return pd.Series(
+        np.where(np.isnat(values), np.nan, months.astype("float64")),
+        index=dates.index,
+    )
 
 
 def month_labels(codes: pd.Series) -> pd.Series:

@@ -74,7 +74,7 @@ def _build_money(context: KpiContext, split: bool) -> pd.DataFrame:
             frame = pd.concat([per_line, frame[lineless]], ignore_index=True)
         frame[line_measures] = frame[line_measures].fillna(0.0)
     positions = frame["_ro_pos"].to_numpy()
-    frame["store_id"] = orders["store_id"].to_numpy()[positions]
+    frame["store_id"] = orders["store_id"].take(positions).reset_index(drop=True)
     frame["date"] = orders["opened_at"].to_numpy()[positions]
     if "hours_sold" in frame.columns:
         frame["hours_sold"] *= context.settings.labor_unit_minutes / 60
@@ -87,7 +87,7 @@ def _order_measures(
     orders = context.repair_orders
     frame = pd.DataFrame({"_ro_pos": np.arange(len(orders))})
     if split:
-        frame["pay_type"] = orders["pay_type"].astype("str").to_numpy()
+        frame["pay_type"] = orders["pay_type"].astype("object").astype("category")
     for measure in measures:
         frame[measure] = orders[measure].to_numpy(dtype="float64", na_value=np.nan)
     return frame
@@ -96,25 +96,26 @@ def _order_measures(
 def _line_measures(
     context: KpiContext, measures: list[str], split: bool
 ) -> pd.DataFrame:
-    lines = context.data.tables["ro_lines"]
+    lines = context.table("ro_lines")
     positions = context.table_positions("ro_lines")
     valid = positions >= 0
     frame = pd.DataFrame({"_ro_pos": positions[valid]})
     if split:
-        line_pay = (
-            lines["pay_type"].astype("str")
-            if "pay_type" in lines.columns
-            else pd.Series(None, index=lines.index, dtype="str")
-        )
-        order_pay = context.ro_column("pay_type", positions).astype("str")
-        filled = line_pay.reset_index(drop=True).fillna(order_pay)
-        frame["pay_type"] = filled.to_numpy()[valid]
+        order_pay = context.ro_column("pay_type", positions)
+        if "pay_type" in lines.columns:
+            line_pay = lines["pay_type"].astype("object")
+            order_pay = line_pay.fillna(order_pay.astype("object"))
+        frame["pay_type"] = order_pay.astype("category").take(np.flatnonzero(valid))
     for measure in measures:
         frame[measure] = lines[measure].to_numpy(dtype="float64", na_value=np.nan)[
             valid
         ]
     keys = ["_ro_pos", "pay_type"] if split else ["_ro_pos"]
-    return frame.groupby(keys, dropna=False, sort=False).sum(min_count=1).reset_index()
+    return (
+        frame.groupby(keys, dropna=False, sort=False, observed=True)
+        .sum(min_count=1)
+        .reset_index()
+    )
 
 
 def _units(

@@ -26,7 +26,7 @@ def ro_units(
     positions = np.flatnonzero(keep)
     return pd.DataFrame(
         {
-            "store_id": orders["store_id"].to_numpy()[positions],
+            "store_id": orders["store_id"].take(positions).reset_index(drop=True),
             "_ro_pos": positions,
             "date": orders["opened_at"].to_numpy()[positions],
             "numerator": numerator[positions].astype("float64"),

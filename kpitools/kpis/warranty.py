@@ -27,14 +27,14 @@ def warranty_claim_units(context: KpiContext) -> pd.DataFrame:
         is_warranty |= (orders["pay_type"] == "warranty").fillna(False).to_numpy(bool)
         sources += 1
     if context.has_values("ro_lines", "pay_type"):
-        lines = context.data.tables["ro_lines"]
+        lines = context.table("ro_lines")
         positions = context.table_positions("ro_lines")
         on_warranty = (lines["pay_type"] == "warranty").fillna(False).to_numpy(bool)
         hits = positions[on_warranty & (positions >= 0)]
         is_warranty[hits] = True
         sources += 1
     if context.data.has("warranty_claims"):
-        claims = context.data.tables["warranty_claims"]
+        claims = context.table("warranty_claims")
         positions = context.table_positions("warranty_claims")
         is_warranty[positions[positions >= 0]] = True
         sources += 1 if len(claims) else 0
