@@ -154,9 +154,10 @@ def draw_visits(
 def sample_visits(setup: GroupSetup, n_per_store: np.ndarray) -> tuple:
     """Return (vehicles, visits) with exactly ``n_per_store[s]`` visits per store.
 
-    The number of vehicles is sized from a first draw so that each store has
-    at least 30 % more candidate visits than it needs; the surplus is dropped
-    at random.
+    The number of vehicles starts at a third of the RO count. When a store
+    has fewer candidate visits than it needs, it gets 30 % more vehicles than
+    that draw suggests and the draw is repeated. The surplus visits are
+    dropped at random.
     """
     weights = daily_weights(setup)
     per_store = np.maximum(np.ceil(n_per_store / 3.0).astype(np.int64), 5)
