@@ -137,7 +137,9 @@ def write_data(data: ServiceData, data_dir: str | Path) -> Path:
         if table is None:
             continue
         validated = validate_table(name, table, source=str(folder / f"{name}.parquet"))
-        validated.to_parquet(folder / f"{name}.parquet", index=False)
+        validated.to_parquet(
+            folder / f"{name}.parquet", index=False, compression="zstd"
+        )
     if data.import_summary:
         (folder / IMPORT_SUMMARY_FILE).write_text(
             json.dumps(data.import_summary, indent=2, ensure_ascii=False, default=str),
