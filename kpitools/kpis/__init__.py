@@ -18,17 +18,37 @@ from kpitools.kpis import (  # noqa: F401  (importing registers the KPIs)
     warranty,
 )
 from kpitools.kpis.comebacks import comeback_table, time_to_return_table
+from kpitools.kpis.docs import render_kpi_docs, write_kpi_docs
 from kpitools.kpis.engine import compute_kpis
-from kpitools.kpis.registry import REGISTRY, KpiDefinition, get_kpi, list_kpis
+from kpitools.kpis.labels import (
+    column_label,
+    kpi_label,
+    label_columns,
+    value_label,
+)
+from kpitools.kpis.registry import (
+    KPI_NAMES,
+    REGISTRY,
+    KpiDefinition,
+    get_kpi,
+    list_kpis,
+)
 from kpitools.kpis.settings import KpiSettings
 
 __all__ = [
+    "KPI_NAMES",
     "REGISTRY",
     "KpiDefinition",
     "KpiSettings",
+    "column_label",
     "comeback_table",
     "compute_kpis",
     "get_kpi",
+    "kpi_label",
+    "label_columns",
     "list_kpis",
+    "render_kpi_docs",
     "time_to_return_table",
+    "value_label",
+    "write_kpi_docs",
 ]

@@ -53,9 +53,14 @@ def _units(
 
 
 def followup_completion_units(context: KpiContext) -> pd.DataFrame:
-    """Closed ROs: numerator 1 if followed up within ``followup_days``."""
+    """Closed ROs: numerator 1 if followed up within ``followup_days``.
+
+    ROs closed less than ``followup_days`` before the last RO opening in the
+    data are left out: their follow-up may not have happened yet.
+    """
     closed, attempted, _ = _contacts(context)
-    eligible = (closed.notna() & (closed <= context.data_end)).to_numpy()
+    horizon = pd.Timedelta(days=context.settings.followup_days)
+    eligible = (closed.notna() & (closed + horizon <= context.data_end)).to_numpy()
     return _units(context, closed, attempted, eligible)
 
 
@@ -72,7 +77,7 @@ for _definition in (
         label_en="Follow-up completion",
         label_zh="回访率",
         numerator="closed ROs with a contact attempt within followup_days",
-        denominator="closed ROs",
+        denominator="closed ROs whose follow-up window has elapsed in the data",
         unit_of_analysis="closed repair orders",
         direction="up",
         aggregation="ratio",

@@ -37,19 +37,21 @@ def _score_scale(surveys: pd.DataFrame) -> pd.Series:
 def csi_top_box_units(context: KpiContext) -> pd.DataFrame:
     """One row per answered survey: numerator 1 if top box, denominator 1.
 
-    Uses ``is_top_box`` where the survey has it; otherwise ``overall_score >=
-    top_box_threshold`` (default: the top of the scale, 5 of 5 or 9 of 10).
+    Uses ``is_top_box`` where the survey has it; otherwise the overall score
+    rescaled to 10 points ``>= top_box_threshold``, by default the top of the
+    scale (5 of 5, 9-10 of 10).
     """
     surveys = context.require("surveys", ("overall_score",))
     answered = surveys[surveys["overall_score"].notna()]
     base = _survey_base(context, "overall_score")
     threshold = context.settings.top_box_threshold
     scale = _score_scale(answered)
+    score = answered["overall_score"].to_numpy(dtype="float64")
     if threshold is None:
-        cutoff = np.where(scale <= 5, scale, scale - 1)
+        by_score = score >= np.where(scale <= 5, scale, scale - 1)
     else:
-        cutoff = np.full(len(answered), float(threshold))
-    by_score = answered["overall_score"].to_numpy(dtype="float64") >= cutoff
+        # The threshold is on a 10-point scale; 5-point scores are doubled.
+        by_score = score / scale * 10 >= float(threshold)
     top_box = pd.Series(by_score, index=answered.index)
     if "is_top_box" in answered.columns:
         flag = answered["is_top_box"].astype("boolean")

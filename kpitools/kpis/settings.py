@@ -93,8 +93,9 @@ SETTING_MEANINGS: dict[str, tuple[str, str]] = {
         "公示的自费工时单价（None 表示使用门店表中的值）",
     ),
     "top_box_threshold": (
-        "lowest overall score counted as top box (None: 5 of 5, 9 of 10)",
-        "计为满意顶格的最低总体评分（None 表示5分制的5分、10分制的9分）",
+        "lowest overall score on a 10-point scale counted as top box "
+        "(None: 5 of 5, 9 of 10)",
+        "按10分制计为满意顶格的最低总体评分（None 表示5分制的5分、10分制的9分）",
     ),
     "csi_mean_scale": (
         "overall scores are rescaled to this scale before averaging",
@@ -174,8 +175,9 @@ class KpiSettings:
     door_labor_rate
         Posted customer-pay labour rate; overrides ``stores.door_labor_rate``.
     top_box_threshold
-        Lowest overall score counted as top box when the survey has no
-        ``is_top_box`` flag. None takes the top of the scale: 5 of 5, 9-10 of 10.
+        Lowest overall score, on a 10-point scale (5-point scores are
+        doubled), counted as top box when the survey has no ``is_top_box``
+        flag. None takes the top of the scale: 5 of 5, 9-10 of 10.
     csi_mean_scale
         Overall scores are rescaled to this scale before averaging, so 1-5 and
         1-10 surveys can be combined.
