@@ -1,12 +1,11 @@
 """Share of comeback studies that flag a factor when no effect is planted.
 
 Generates a group of stores with ``planted_effects=False`` and runs the
-root-cause scan on each store. System groups have different comeback rates
-by design of the generator (engine work comes back more often than oil
-changes), so the system group is the baseline and is not counted; every
-other factor has no effect, and the share of stores where any of them is
-flagged estimates the family-wise error of the Benjamini-Hochberg scan under
-the global null.
+root-cause scan on each store. The generator gives system groups different
+comeback rates (engine work comes back more often than oil changes), so the
+system group is the baseline and is not counted. Every other factor has no
+effect. The share of stores where any of them is flagged estimates the
+family-wise error of the Benjamini-Hochberg scan under the global null.
 
 Run: python benchmarks/bench_rootcause_null.py [n_stores] [ros_per_store]
 """
