@@ -124,10 +124,17 @@ def binomial_test(
     -------
     TestResult
 
+    Raises
+    ------
+    ValueError
+        If ``benchmark`` lies outside [0, 1] (a percentage such as 85) or
+        ``alternative`` is unknown.
+
     Notes
     -----
-    Clopper and Pearson (1934, Biometrika 26:404); R ``binom.test``
-    documentation; computed with ``scipy.stats.binomtest``.
+    Exact binomial test computed with ``scipy.stats.binomtest``; interval of
+    Clopper and Pearson (1934), Biometrika 26:404-413. The tests compare it
+    with R ``binom.test(51, 235, 1/6)`` as transcribed in statsmodels.
     """
     _check_alternative(alternative)
     method = "exact binomial test"
@@ -219,7 +226,9 @@ def one_sample_t_test(
 
     Notes
     -----
-    Student (1908, Biometrika 6:1); equals R ``t.test(x, mu=benchmark)``.
+    Student (1908), Biometrika 6, as cited by R's ``sleep`` documentation.
+    Equals R ``t.test(x, mu=benchmark)``; the tests compare it with R's
+    printed output for the paired ``sleep`` example.
     """
     _check_alternative(alternative)
     method = "one-sample t test"
@@ -267,9 +276,10 @@ def welch_t_test(
 
     Notes
     -----
-    Welch (1947, Biometrika 34:28); equals R ``t.test(x, y)`` (default
-    ``var.equal = FALSE``) and ``scipy.stats.ttest_ind_from_stats(...,
-    equal_var=False)``.
+    Welch's unequal-variance t test with Welch-Satterthwaite degrees of
+    freedom, as in R ``t.test(x, y)`` (default ``var.equal = FALSE``) and
+    ``scipy.stats.ttest_ind_from_stats(..., equal_var=False)``. The tests
+    compare it with R's printed output for its ``t.test`` examples.
     """
     _check_alternative(alternative)
     method = "Welch t test"
@@ -308,12 +318,11 @@ def bootstrap_mean_test(
 ) -> TestResult:
     """Test a mean score against a benchmark with a nonparametric bootstrap.
 
-    The interval is the percentile interval of resampled means. The p-value
-    comes from resampling the data shifted to have mean ``benchmark``
-    (Efron and Tibshirani 1993, An Introduction to the Bootstrap, section
-    16.4): the share of resampled means at least as far from the benchmark
-    as the observed mean, with the ``(b + 1)/(B + 1)`` correction of Davison
-    and Hinkley (1997, Bootstrap Methods and their Application, eq. 4.11).
+    The interval is the percentile interval of the resampled means. The
+    p-value comes from resampling the data shifted to have mean
+    ``benchmark``, which makes the null hypothesis true for the resamples:
+    ``p = (b + 1)/(B + 1)``, where ``b`` counts the ``B`` resampled means at
+    least as far from the benchmark as the observed mean.
 
     Parameters
     ----------
@@ -331,6 +340,22 @@ def bootstrap_mean_test(
     Returns
     -------
     TestResult
+        ``statistic`` is ``mean - benchmark``; ``df`` is NaN.
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is not a ``numpy.random.Generator``.
+
+    Notes
+    -----
+    Nonparametric bootstrap of Efron and Tibshirani (1993), An Introduction
+    to the Bootstrap, Chapman & Hall. The ``+1`` in numerator and
+    denominator keeps the p-value above zero, the rule that
+    ``scipy.stats.monte_carlo_test`` (scipy 1.17) uses after Phipson and
+    Smyth (2010), "Permutation p-values should never be zero", Statistical
+    Applications in Genetics and Molecular Biology 9(1). With fewer than two
+    scores the result is NaN with a reason.
     """
     _check_alternative(alternative)
     method = "bootstrap test of the mean"
@@ -404,9 +429,8 @@ def nps_standard_error(
 
     Notes
     -----
-    Reichheld (2003, Harvard Business Review 81(12):46) for the score; the
-    variance is that of a three-point variable, as in R package ``NPS``
-    (Rocks 2014, ``npvar()``).
+    The variance is that of a variable scored -1, 0, +1, the formula of
+    ``npvar()`` in the R package ``NPS`` 1.1 (Rocks 2014).
     """
     is_scalar = all(np.ndim(v) == 0 for v in (promoters, detractors, n))
     answers = np.asarray(n, dtype=float)
@@ -450,8 +474,10 @@ def nps_test(
 
     Notes
     -----
-    Normal approximation to the score's sampling distribution; with all
-    answers in one category the SE is 0 and the test returns NaN.
+    Wald (z) test with the normal approximation to the score's sampling
+    distribution, the test of ``nps.test()`` in the R package ``NPS`` 1.1
+    (Rocks 2014). With all answers in one category the SE is 0 and the test
+    returns NaN with a reason.
     """
     _check_alternative(alternative)
     method = "NPS z test"

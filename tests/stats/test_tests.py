@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from kpitools.stats import (
     binomial_test,
@@ -24,27 +25,62 @@ def _summary(values):
     return float(np.mean(values)), float(np.std(values, ddof=1)), len(values)
 
 
-def test_welch_matches_r_sleep_example():
-    # R example(t.test): t.test(extra ~ group, data = sleep) prints
-    # t = -1.8608, df = 17.776, p-value = 0.07939,
-    # 95 percent CI -3.3654832 0.2054832.
-    result = welch_t_test(*_summary(SLEEP_GROUP_1), *_summary(SLEEP_GROUP_2))
-    assert result.statistic == pytest.approx(-1.8608, abs=1e-4)
-    assert result.df == pytest.approx(17.776, abs=1e-3)
-    assert result.p_value == pytest.approx(0.07939, abs=1e-5)
-    assert result.ci_low == pytest.approx(-3.3654832, abs=1e-7)
-    assert result.ci_high == pytest.approx(0.2054832, abs=1e-7)
+# R's own example output, tests/Examples/stats-Ex.Rout.save in the R sources
+# (GitHub mirror wch/r-source, commit 8f6c226ba058, R-devel of 2014-11-20),
+# section t.test. R prints t and df to 4-5 significant digits, the p-value
+# to 4 and the interval to 7 decimals, so the tolerances are half a unit in
+# the last printed digit.
+R_WELCH_EXAMPLES = [
+    # with(sleep, t.test(extra[group == 1], extra[group == 2])):
+    # t = -1.8608, df = 17.776, p-value = 0.07939, CI -3.3654832 0.2054832.
+    (SLEEP_GROUP_1, SLEEP_GROUP_2, -1.8608, 17.776, 0.07939, 5e-6),
+    # t.test(1:10, y = c(7:20)): t = -5.4349, df = 21.982,
+    # p-value = 1.855e-05, CI -11.052802 -4.947198.
+    (list(range(1, 11)), list(range(7, 21)), -5.4349, 21.982, 1.855e-05, 5e-9),
+]
+R_WELCH_INTERVALS = [(-3.3654832, 0.2054832, 5e-8), (-11.052802, -4.947198, 5e-7)]
 
 
-def test_one_sample_t_matches_r_sleep_group_1():
-    # R: t.test(sleep$extra[1:10]) prints t = 1.3257, df = 9,
-    # p-value = 0.2176, 95 percent CI -0.5297804 2.0297804.
-    result = one_sample_t_test(*_summary(SLEEP_GROUP_1), benchmark=0.0)
-    assert result.statistic == pytest.approx(1.3257, abs=1e-4)
+@pytest.mark.parametrize(
+    ("example", "interval"), list(zip(R_WELCH_EXAMPLES, R_WELCH_INTERVALS, strict=True))
+)
+def test_welch_matches_r_examples(example, interval):
+    first, second, t_value, df, p_value, p_tolerance = example
+    result = welch_t_test(*_summary(first), *_summary(second))
+    assert result.statistic == pytest.approx(t_value, abs=5e-5)
+    assert result.df == pytest.approx(df, abs=5e-4)
+    assert result.p_value == pytest.approx(p_value, abs=p_tolerance)
+    assert result.ci_low == pytest.approx(interval[0], abs=interval[2])
+    assert result.ci_high == pytest.approx(interval[1], abs=interval[2])
+
+
+def test_one_sample_t_matches_r_paired_sleep():
+    # A paired t test is the one-sample t test of the differences. R's
+    # example output for the sleep data, tests/Examples/datasets-Ex.Rout.save
+    # in the R sources (wch/r-source, commit 0044f6e9d583, R-devel of
+    # 2010-11-22), section sleep:
+    # with(sleep, t.test(extra[group == 1], extra[group == 2], paired = TRUE))
+    # prints t = -4.0621, df = 9, p-value = 0.002833,
+    # 95 percent CI -2.4598858 -0.7001142.
+    differences = np.subtract(SLEEP_GROUP_1, SLEEP_GROUP_2)
+    result = one_sample_t_test(*_summary(differences), benchmark=0.0)
+    assert result.statistic == pytest.approx(-4.0621, abs=5e-5)
     assert result.df == 9
-    assert result.p_value == pytest.approx(0.2176, abs=1e-4)
-    assert result.ci_low == pytest.approx(-0.5297804, abs=1e-7)
-    assert result.ci_high == pytest.approx(2.0297804, abs=1e-7)
+    assert result.p_value == pytest.approx(0.002833, abs=5e-7)
+    assert result.ci_low == pytest.approx(-2.4598858, abs=5e-8)
+    assert result.ci_high == pytest.approx(-0.7001142, abs=5e-8)
+
+
+def test_one_sample_t_agrees_with_scipy_on_raw_data():
+    # Independent route: scipy.stats.ttest_1samp (scipy 1.17) works from the
+    # raw values, while one_sample_t_test works from mean, sd and n.
+    reference = stats.ttest_1samp(SLEEP_GROUP_1, 0.0)
+    reference_interval = reference.confidence_interval(0.95)
+    result = one_sample_t_test(*_summary(SLEEP_GROUP_1), benchmark=0.0)
+    assert result.statistic == pytest.approx(reference.statistic, rel=1e-12)
+    assert result.p_value == pytest.approx(reference.pvalue, rel=1e-10)
+    assert result.ci_low == pytest.approx(reference_interval.low, rel=1e-10)
+    assert result.ci_high == pytest.approx(reference_interval.high, rel=1e-10)
 
 
 def test_one_sample_t_one_sided_halves_p():
@@ -109,13 +145,17 @@ def test_nps_standard_error_hand_calculation():
 
 
 def test_nps_test_hand_calculation():
-    # z = (0.3 - 0.1) / 0.078102 = 2.5607; two-sided p = 0.010445 (normal
-    # table); interval 0.3 +- 1.959964 * 0.078102 = 0.14692 to 0.45308.
+    # Closed form: SE = sqrt(0.0061), z = (0.3 - 0.1) / SE = 2.5607, two-sided
+    # p = 2 (1 - Phi(z)) = erfc(z / sqrt(2)) = 0.010445, interval
+    # 0.3 +- 1.959964 SE = 0.14692 to 0.45308. math.erfc keeps scipy out of
+    # the expected value.
+    standard_error = math.sqrt(0.0061)
+    z = 0.2 / standard_error
     result = nps_test(50, 20, 100, benchmark=0.1)
-    assert result.statistic == pytest.approx(2.5607, abs=1e-4)
-    assert result.p_value == pytest.approx(0.010445, abs=1e-5)
-    assert result.ci_low == pytest.approx(0.14692, abs=1e-5)
-    assert result.ci_high == pytest.approx(0.45308, abs=1e-5)
+    assert result.statistic == pytest.approx(z, rel=1e-12)
+    assert result.p_value == pytest.approx(math.erfc(z / math.sqrt(2)), rel=1e-9)
+    assert result.ci_low == pytest.approx(0.3 - 1.959964 * standard_error, abs=1e-7)
+    assert result.ci_high == pytest.approx(0.3 + 1.959964 * standard_error, abs=1e-7)
 
 
 def test_nps_zero_answers_is_nan():
@@ -145,6 +185,14 @@ def test_bootstrap_no_difference_gives_large_p():
         scores, scores.mean(), np.random.default_rng(1), n_resamples=2000
     )
     assert result.p_value > 0.9
+
+
+def test_bootstrap_p_value_is_never_zero():
+    # With the benchmark far outside every resampled mean no resample is as
+    # extreme, so the p-value is (0 + 1)/(B + 1) = 1/100 for B = 99.
+    scores = [8.0, 8.5, 9.0, 9.5, 10.0]
+    result = bootstrap_mean_test(scores, 0.0, np.random.default_rng(2), n_resamples=99)
+    assert result.p_value == pytest.approx(1 / 100, rel=1e-12)
 
 
 def test_bootstrap_requires_generator():
