@@ -85,15 +85,23 @@ def proportion_interval(
     Returns
     -------
     low, high : float or ndarray
-        Interval limits.
+        Interval limits; NaN where ``n`` is 0.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown, ``successes`` lies outside ``[0, n]`` or
+        ``confidence_level`` is not strictly between 0 and 1.
 
     Notes
     -----
-    Wilson (1927, JASA 22:209); Clopper and Pearson (1934, Biometrika
-    26:404); Agresti and Coull (1998, Am Stat 52:119); Brown, Cai and
-    DasGupta (2001, Stat Sci 16:101) for the Jeffreys interval and the
-    comparison that makes Wilson the default. Limits agree with R
-    ``binom::binom.confint`` and ``statsmodels.stats.proportion.proportion_confint``.
+    Wilson (1927), J Am Stat Assoc 22:209-212; Clopper and Pearson (1934),
+    Biometrika 26:404-413; Brown, Cai and DasGupta (2001), "Interval
+    estimation for a binomial proportion", Statistical Science 16:101-133,
+    for the Agresti-Coull and Jeffreys intervals and the comparison that
+    makes Wilson the default. The tests check every method against R
+    ``binom::binom.confint`` as transcribed in statsmodels 0.15
+    (``stats/tests/results/results_proportion.py``).
     """
     if method not in PROPORTION_METHODS:
         raise ValueError(f"method must be one of {PROPORTION_METHODS}, got {method!r}.")
@@ -171,8 +179,9 @@ def difference_interval(
     -----
     Newcombe (1998), "Interval estimation for the difference between
     independent proportions: comparison of eleven methods", Statistics in
-    Medicine 17:873, method 10 (score interval without continuity
-    correction).
+    Medicine 17:873-890, method 10 (score interval without continuity
+    correction). Equals ``statsmodels.stats.proportion.
+    confint_proportions_2indep(method="newcomb", compare="diff")``.
     """
     is_scalar = all(np.ndim(v) == 0 for v in (successes1, n1, successes2, n2))
     x1, t1, x2, t2 = (
@@ -216,12 +225,17 @@ def poisson_interval(
     -------
     low, high : float or ndarray
 
+    Raises
+    ------
+    ValueError
+        If a count is negative or ``confidence_level`` is not strictly
+        between 0 and 1.
+
     Notes
     -----
-    Garwood (1936), "Fiducial limits for the Poisson distribution",
-    Biometrika 28:437. Equals R ``poisson.test`` and DescTools
-    ``PoissonCI(method="exact")`` and statsmodels
-    ``confint_poisson(method="exact-c")``.
+    The exact central interval from chi-square quantiles (Garwood 1936).
+    The tests check it against R DescTools ``PoissonCI(method="exact")`` as
+    transcribed in statsmodels 0.15 (``stats/tests/test_rates_poisson.py``).
     """
     is_scalar = np.ndim(count) == 0 and np.ndim(exposure) == 0
     x, scale = np.broadcast_arrays(
@@ -250,9 +264,10 @@ def byar_interval(
     Two different formulas are called Byar's interval; ``variant`` names
     which one:
 
-    ``"breslow_day"`` (default), as printed by Breslow and Day (1987,
-    Statistical Methods in Cancer Research vol. II, IARC, p. 69) and used by
-    English public-health observatories::
+    ``"breslow_day"`` (default), from Breslow and Day (1987), Statistical
+    Methods in Cancer Research vol. II, IARC, as implemented by R
+    ``PHEindicatormethods`` (``byars_lower``, ``byars_upper``) for English
+    public-health indicators::
 
         low  = x (1 - 1/(9x) - z/(3 sqrt(x)))^3
         high = (x+1) (1 - 1/(9(x+1)) + z/(3 sqrt(x+1)))^3
@@ -278,6 +293,20 @@ def byar_interval(
     Returns
     -------
     low, high : float or ndarray
+        A Breslow-Day lower limit below 0 (tiny counts, high levels) is
+        set to 0.
+
+    Raises
+    ------
+    ValueError
+        If ``variant`` is unknown, a count is negative, or
+        ``confidence_level`` is not strictly between 0 and 1.
+
+    Notes
+    -----
+    Byar's approximation to the exact Poisson limits (Breslow and Day
+    1987). The half-corrected variant is checked against R DescTools as
+    transcribed in statsmodels 0.15 (``stats/tests/test_rates_poisson.py``).
     """
     if variant not in BYAR_VARIANTS:
         raise ValueError(f"variant must be one of {BYAR_VARIANTS}, got {variant!r}.")

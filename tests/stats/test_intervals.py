@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from statsmodels.stats.proportion import confint_proportions_2indep
 
 from kpitools.stats import (
     byar_interval,
@@ -12,36 +13,53 @@ from kpitools.stats import (
     proportion_interval,
 )
 
-# Newcombe (1998), Stat Med 17:873, Table II, method 10 (score, no continuity
-# correction), 4 decimals; the same values are on page 9 of the WUSS 2016
-# paper 127 on SAS intervals for differences of proportions.
-NEWCOMBE_TABLE_II = [
+# Newcombe's hybrid score interval (method 10 of Newcombe 1998, score
+# without continuity correction), 4 decimals, from the test data of the
+# Python package DBCI (GitHub DeepPSP/DBCI, commit 3b06f1ebc6d4,
+# test/test-data/example-56-70-vs-48-80.csv, example-9-10-vs-3-10.csv and
+# example-10-10-vs-0-20.csv, row "wilson"), which transcribe the SAS
+# paper WUSS 2016 no. 127.
+DBCI_NEWCOMBE = [
     ((56, 70, 48, 80), (0.0524, 0.3339)),
     ((9, 10, 3, 10), (0.1705, 0.8090)),
     ((10, 10, 0, 20), (0.6791, 1.0000)),
 ]
 
 
-@pytest.mark.parametrize(("counts", "expected"), NEWCOMBE_TABLE_II)
-def test_newcombe_table_ii(counts, expected):
+@pytest.mark.parametrize(("counts", "expected"), DBCI_NEWCOMBE)
+def test_newcombe_published_cases(counts, expected):
     low, high = difference_interval(*counts)
-    assert low == pytest.approx(expected[0], abs=6e-5)
-    assert high == pytest.approx(expected[1], abs=6e-5)
+    assert low == pytest.approx(expected[0], abs=5e-5)
+    assert high == pytest.approx(expected[1], abs=5e-5)
+
+
+@pytest.mark.parametrize(
+    "counts", [(56, 70, 48, 80), (9, 10, 3, 10), (10, 10, 0, 20), (7, 34, 1, 34)]
+)
+def test_newcombe_agrees_with_statsmodels(counts):
+    # Independent implementation: statsmodels 0.15
+    # confint_proportions_2indep(method="newcomb", compare="diff").
+    expected = confint_proportions_2indep(*counts, method="newcomb", compare="diff")
+    low, high = difference_interval(*counts)
+    assert low == pytest.approx(expected[0], abs=1e-12)
+    assert high == pytest.approx(expected[1], abs=1e-12)
 
 
 def test_newcombe_fagerland_example():
     # Fagerland et al. (2015), as quoted in statsmodels 0.15
     # stats/tests/test_proportion.py::test_confint_2indep: 7/34 vs 1/34,
-    # Newcombe hybrid score 0.019 to 0.340.
+    # "Newcombe hybrid score 0.019 0.34", so half a unit in the last
+    # printed digit is 0.0005 for the lower and 0.005 for the upper limit.
     low, high = difference_interval(7, 34, 1, 34)
-    assert low == pytest.approx(0.019, abs=0.0015)
-    assert high == pytest.approx(0.340, abs=0.0015)
+    assert low == pytest.approx(0.019, abs=5e-4)
+    assert high == pytest.approx(0.34, abs=5e-3)
 
 
 def test_difference_interval_vectorised():
+    # Same DBCI values as test_newcombe_published_cases.
     low, high = difference_interval([56, 9], [70, 10], [48, 3], [80, 10])
-    assert low == pytest.approx([0.0524, 0.1705], abs=6e-5)
-    assert high == pytest.approx([0.3339, 0.8090], abs=6e-5)
+    assert low == pytest.approx([0.0524, 0.1705], abs=5e-5)
+    assert high == pytest.approx([0.3339, 0.8090], abs=5e-5)
 
 
 def test_difference_interval_zero_denominator_is_nan():
@@ -74,20 +92,36 @@ def test_byar_half_corrected_descriptools():
     assert high == pytest.approx(0.0602933510943048, rel=1e-10)
 
 
-def test_byar_breslow_day_hand_calculation():
-    # Hand calculation for O = 10, z = 1.96:
-    # low = 10 (1 - 1/90 - 1.96/(3 sqrt 10))^3 = 10 * 0.78230^3 = 4.7876
-    # high = 11 (1 - 1/99 + 1.96/(3 sqrt 11))^3 = 11 * 1.18689^3 = 18.392
-    # (the exact Poisson limits are 4.795 and 18.39).
+def _breslow_day_limits(count, z=1.959964):
+    # Closed form, as in R PHEindicatormethods byars_lower()/byars_upper()
+    # (GitHub ukhsa-collaboration/PHEindicatormethods, R/utils.R, commit
+    # 0031e305105d), which cite Breslow and Day (1987).
+    low = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    upper_count = count + 1
+    high = (
+        upper_count
+        * (1 - 1 / (9 * upper_count) + z / (3 * math.sqrt(upper_count))) ** 3
+    )
+    return low, high
+
+
+def test_byar_breslow_day_closed_form():
+    # For O = 10: 10 * 0.78230^3 = 4.7874 and 11 * 1.18689^3 = 18.391
+    # (the exact Poisson limits are 4.795 and 18.39). z is printed to 7
+    # digits, hence the 1e-6 tolerance.
+    expected_low, expected_high = _breslow_day_limits(10)
     low, high = byar_interval(10)
-    assert low == pytest.approx(4.7876, abs=2e-3)
-    assert high == pytest.approx(18.392, abs=2e-3)
+    assert low == pytest.approx(expected_low, abs=1e-6)
+    assert high == pytest.approx(expected_high, abs=1e-6)
+    assert low == pytest.approx(4.7874, abs=1e-4)
+    assert high == pytest.approx(18.391, abs=1e-3)
 
 
 def test_byar_ratio_divides_by_expected():
+    expected_low, expected_high = _breslow_day_limits(10)
     low, high = byar_interval(10, expected=8.0)
-    assert low == pytest.approx(4.7876 / 8, abs=3e-4)
-    assert high == pytest.approx(18.392 / 8, abs=3e-4)
+    assert low == pytest.approx(expected_low / 8, abs=1e-6)
+    assert high == pytest.approx(expected_high / 8, abs=1e-6)
 
 
 def test_byar_unknown_variant():
