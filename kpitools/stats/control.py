@@ -25,8 +25,8 @@ __all__ = [
 MIN_RUN_LENGTH = 7
 #: This many points each above (or below) the one before is a trend signal.
 MIN_TREND_LENGTH = 7
-#: d2 bias constant for moving ranges of two points (Montgomery, Introduction
-#: to Statistical Quality Control, Appendix VI): sigma = mean(MR) / d2.
+#: d2 bias constant for moving ranges of two points: sigma = mean(MR) / d2
+#: (the value R qicharts2 uses).
 D2 = 1.128
 #: D4 for moving ranges of two points: the MR chart's upper limit is D4 mean(MR).
 D4 = 3.267
@@ -43,7 +43,7 @@ class RunsAnalysis:
     longest_run : int
         Longest run of points on one side of the centre line.
     longest_run_max : int
-        Signal limit ``round(log2(n_useful) + 3)``.
+        Signal limit ``round(log2(n_useful)) + 3``.
     n_crossings : int
         Times the series crosses the centre line.
     n_crossings_min : int
@@ -80,9 +80,12 @@ def runs_analysis(values: ArrayLike, center: ArrayLike) -> RunsAnalysis:
 
     Notes
     -----
-    Anhøj and Olesen (2014), "Run charts revisited", PLoS ONE 9:e113825;
-    Anhøj (2015), "Diagnostic value of run chart analysis", PLoS ONE
-    10:e0121349. Same rules as R ``qicharts2``.
+    Anhøj and Olesen (2014), "Run charts revisited: a simulation study of
+    run chart rules for detection of non-random variation in health care
+    processes", PLoS ONE 9(11):e113825. The limits are those of R
+    ``qicharts2`` ``runs.analysis()``: ``round(log2(n_useful)) + 3`` for the
+    longest run and ``qbinom(0.05, n_useful - 1, 0.5)`` for the crossings.
+    With no useful point every count is 0 and there is no signal.
     """
     series = np.asarray(values, dtype=float)
     centre = np.broadcast_to(np.asarray(center, dtype=float), series.shape)
@@ -268,8 +271,10 @@ def p_chart(
 
     Notes
     -----
-    Montgomery, Introduction to Statistical Quality Control (6th ed., 2009),
-    section 7.2.2 (variable sample size, Table 7.4 example).
+    Shewhart p-chart with variable sample size (Montgomery, Introduction to
+    Statistical Quality Control). The tests check the limits and runs
+    analysis against R ``qicharts2`` ``qic(chart = "p")`` for Montgomery's
+    Table 7.4 data, as recorded in the shared reference cases.
     """
     return _proportion_chart(count, size, phase, sigma_multiplier, is_laney=False)
 
@@ -302,7 +307,8 @@ def laney_p_chart(
     Notes
     -----
     Laney (2002), "Improved control charts for attributes", Quality
-    Engineering 14(4):531-537.
+    Engineering 14(4). Same computation as R ``qicharts2`` ``qic.pp()`` for
+    time-ordered points.
     """
     return _proportion_chart(count, size, phase, sigma_multiplier, is_laney=True)
 
@@ -331,9 +337,9 @@ def xmr_chart(
 
     Notes
     -----
-    Montgomery, Introduction to Statistical Quality Control (6th ed., 2009),
-    section 6.4; Wheeler and Chambers, Understanding Statistical Process
-    Control (1992).
+    Individuals chart of Montgomery, Introduction to Statistical Quality
+    Control, with the constants d2 = 1.128 and D4 = 3.267 for moving ranges
+    of two points, as in R ``qicharts2`` ``qic.i()`` and ``qic.mr()``.
     """
     series = np.asarray(values, dtype=float)
     labels = _phases(phase, series.size)

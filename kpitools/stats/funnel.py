@@ -52,8 +52,9 @@ def _check_data_type(data_type: str) -> None:
 
 
 def _exact_binomial_limit(n: np.ndarray, target: float, p: float) -> np.ndarray:
-    # Spiegelhalter (2005), Appendix A.1.1: r_p is the p-quantile of
-    # Binomial(n, target); alpha interpolates within its step of the CDF.
+    # Spiegelhalter (2005), Appendix A.1.1, in the form of Wicklin (2011):
+    # r_p is the p-quantile of Binomial(n, target) and alpha interpolates
+    # within its step of the CDF, so the limit moves smoothly with n.
     quantile = stats.binom.ppf(p, n, target)
     cdf_at = stats.binom.cdf(quantile, n, target)
     cdf_below = stats.binom.cdf(quantile - 1, n, target)
@@ -116,11 +117,19 @@ def funnel_limits(
         upper_99_8`` (one pair per level, named by :func:`limit_column`).
         Proportion limits are clipped to [0, 1].
 
+    Raises
+    ------
+    ValueError
+        If ``data_type`` or ``method`` is unknown.
+
     Notes
     -----
-    Spiegelhalter (2005), Statistics in Medicine 24:1185, sections 2-3 and
-    Appendix A; the ratio method on the log scale is the one used for the
-    NHS Summary Hospital-level Mortality Indicator (SHMI) and R FunnelPlotR.
+    Spiegelhalter (2005), "Funnel plots for comparing institutional
+    performance", Statistics in Medicine 24:1185-1202. The interpolated
+    binomial limits follow its Appendix A.1.1 as implemented by R. Wicklin,
+    "Funnel plots for proportions", The DO Loop (SAS blog), 23 Nov 2011.
+    The ratio method on the log scale is the one of R FunnelPlotR
+    (``sr_method = "SHMI"``), against which the tests check it.
     """
     _check_data_type(data_type)
     if method not in ("exact", "normal"):
@@ -232,7 +241,7 @@ def estimate_overdispersion(
     trim : float
         Share of units treated as outliers at each end, default 10%.
     trim_method : {"winsorise", "truncate"}
-        ``winsorise`` (Spiegelhalter 2005, section 3.3.1): z-scores beyond
+        ``winsorise`` (Spiegelhalter 2005): z-scores beyond
         the ``trim`` and ``1 - trim`` quantiles are set to those quantiles.
         ``truncate`` (SHMI method, R FunnelPlotR): with ``k = 1/trim``, rank
         the z-scores (average ties), compute ``floor(rank k / (I + 1))`` and
@@ -242,6 +251,11 @@ def estimate_overdispersion(
     -------
     Overdispersion
 
+    Raises
+    ------
+    ValueError
+        If ``data_type`` or ``trim_method`` is unknown.
+
     Warns
     -----
     SmallSampleWarning
@@ -250,9 +264,11 @@ def estimate_overdispersion(
 
     Notes
     -----
-    Spiegelhalter (2005), Statistics in Medicine 24:1185, section 3;
-    DerSimonian and Laird (1986), Controlled Clinical Trials 7:177; NHS
-    Digital, SHMI methodology (10% truncation on the log scale).
+    Multiplicative and additive (DerSimonian-Laird method of moments)
+    overdispersion of Spiegelhalter (2005), Statistics in Medicine
+    24:1185-1202. The truncation and the log-scale ratio method are those
+    of R FunnelPlotR (``R/od_adjustment.R``, ``sr_method = "SHMI"``); the
+    tests reproduce its phi for the FunnelPlotR test data.
     """
     _check_data_type(data_type)
     if trim_method not in ("winsorise", "truncate"):
@@ -397,11 +413,24 @@ def funnel_table(
     -------
     FunnelResult
 
+    Raises
+    ------
+    ValueError
+        If ``data_type``, ``method``, ``adjustment`` or ``trim_method`` is
+        unknown.
+
+    Warns
+    -----
+    SmallSampleWarning
+        From :func:`estimate_overdispersion`, when an adjustment is asked
+        for and fewer than ``MIN_UNITS_FOR_OVERDISPERSION`` units have data.
+
     Notes
     -----
-    Spiegelhalter (2005), Statistics in Medicine 24:1185: sections 2 (limits)
-    and 3 (overdispersion: multiplicative phi, section 3.2; additive random
-    effects, section 3.3).
+    Funnel plot of Spiegelhalter (2005), Statistics in Medicine
+    24:1185-1202: control limits around the target, widened by a
+    multiplicative factor phi or an additive random-effects variance tau^2
+    when the units vary more than chance predicts.
     """
     _check_data_type(data_type)
     if adjustment not in _ADJUSTMENTS:

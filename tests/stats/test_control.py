@@ -1,5 +1,7 @@
 """Control charts and signal rules, checked by hand calculation."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -8,7 +10,8 @@ from kpitools.stats import laney_p_chart, p_chart, runs_analysis, xmr_chart
 
 def test_laney_hand_calculation():
     # Hand calculation: CL = 60/300 = 0.2, s = sqrt(0.16/100) = 0.04,
-    # z = -2.5, 0, 2.5, moving ranges 2.5, 2.5, sigma_z = 2.5/1.128 = 2.216312,
+    # z = -2.5, 0, 2.5, moving ranges 2.5, 2.5, sigma_z = 2.5/1.128 = 2.216312
+    # (d2 = 1.128 as in qicharts2 qic.pp(), R/helper.functions.R),
     # UCL = 0.2 + 3 * 0.04 * 2.216312 = 0.465957, LCL clipped to 0.
     chart = laney_p_chart([10, 20, 30], [100, 100, 100])
     assert chart.sigma_z[0] == pytest.approx(2.5 / 1.128, rel=1e-12)
@@ -28,6 +31,7 @@ def test_p_chart_flags_same_data_laney_does_not():
 def test_xmr_hand_calculation():
     # Hand calculation: mean 12, moving ranges 2, 1, 4, 3 (mean 2.5);
     # limits 12 +- (3/1.128) 2.5 = 12 +- 6.648936; MR upper 3.267 * 2.5.
+    # Constants 1.128 and 3.267 as in qicharts2 qic.i() and qic.mr().
     chart = xmr_chart([10, 12, 11, 15, 12])
     assert chart.table["center"].iloc[0] == 12
     assert chart.table["upper"].iloc[0] == pytest.approx(18.648936, abs=1e-6)
@@ -76,12 +80,25 @@ def test_phase_length_mismatch():
         p_chart([1, 2], [10, 10], phase=["a"])
 
 
+def _binomial_half_cdf(k, n):
+    # P(X <= k) for X ~ Bin(n, 1/2), exact with integers.
+    return sum(math.comb(n, i) for i in range(k + 1)) / 2**n
+
+
 def test_runs_analysis_shift_signal():
-    # Twelve points below then twelve above the median. For 24 useful points
-    # Anhøj and Olesen (2014, PLoS ONE 9:e113825, Table 1) give a longest run
-    # of 8 and at least 8 crossings: 12 > 8 and 1 < 8.
+    # Twelve points below then twelve above the centre. The limits for 24
+    # useful points follow R qicharts2 runs.analysis() (GitHub
+    # anhoej/qicharts2, R/helper.functions.R, commit 03470c090b3d):
+    # longest.run.max = round(log2(n)) + 3 = round(4.585) + 3 = 8 and
+    # n.crossings.min = qbinom(0.05, n - 1, 0.5), the smallest k with
+    # P(X <= k) >= 0.05 for X ~ Bin(23, 1/2): P(X <= 7) = 0.0466 and
+    # P(X <= 8) = 0.1050, so 8. Both are worked out here without the code
+    # under test. 12 > 8 and 1 < 8, so both rules signal.
+    assert _binomial_half_cdf(7, 23) < 0.05 <= _binomial_half_cdf(8, 23)
+    assert round(math.log2(24)) + 3 == 8
     values = [1] * 12 + [3] * 12
     result = runs_analysis(values, 2)
+    assert result.n_useful == 24
     assert result.longest_run == 12
     assert result.longest_run_max == 8
     assert result.n_crossings == 1

@@ -16,8 +16,12 @@ SPREAD_COUNTS = [20, 30, 30, 30, 50, 50, 70, 70, 70, 80]
 
 
 def test_exact_binomial_limits_hand_calculation():
-    # Spiegelhalter (2005) interpolation for n = 10, target 0.5, worked by
-    # hand from the Bin(10, 0.5) CDF in 1024ths:
+    # Interpolated exact binomial limit of Spiegelhalter (2005), Appendix
+    # A.1.1, in the form of R. Wicklin, "Funnel plots for proportions", The
+    # DO Loop (SAS blog), 23 Nov 2011: r = the p-quantile of Bin(n, target),
+    # alpha = (F(r) - p)/(F(r) - F(r - 1)), limit = (r - alpha)/n.
+    # Worked by hand for n = 10, target 0.5 from the Bin(10, 0.5) CDF in
+    # 1024ths:
     # upper 97.5%: r = 8, F(8) = 1013, F(7) = 968,
     #   alpha = (1013 - 998.4)/45 = 0.324444, limit = (8 - alpha)/10 = 0.767556
     # lower 2.5%: r = 2, F(2) = 56, F(1) = 11,

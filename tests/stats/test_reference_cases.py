@@ -107,6 +107,7 @@ def test_reference_variance(reference_cases):
     share = case["inputs"]
     tolerance = case["tolerance"]["abs"]
     # Shares 1/2, 1/3, 1/6 are counts 3, 2, 1 of 6 answers.
+    assert share["P"] + share["passive"] + share["D"] == pytest.approx(1.0)
     nps, standard_error = nps_standard_error(3, 1, 6)
     assert nps == pytest.approx(share["P"] - share["D"], abs=tolerance)
     assert nps == pytest.approx(case["expected"]["nps"], abs=tolerance)
@@ -156,6 +157,8 @@ def test_reference_posterior_with_given_prior(reference_cases):
     result = shrink_rates(
         [unit["x"] for unit in units], [unit["n"] for unit in units], prior=prior
     )
+    for unit, expected in zip(units, case["expected"], strict=True):
+        assert (unit["x"], unit["n"]) == (expected["x"], expected["total"])
     for row, expected in zip(result.table.itertuples(), case["expected"], strict=True):
         assert row.alpha1 == pytest.approx(
             expected["alpha1"], abs=tolerance["alpha_beta_abs"]
@@ -193,6 +196,9 @@ def test_reference_phi_and_tau2(reference_cases):
     assert result.phi == pytest.approx(
         expected["phi"], abs=case["tolerance"]["phi_abs"]
     )
+    assert result.phi == pytest.approx(
+        expected["phi_full"], abs=case["tolerance"]["phi_abs"]
+    )
     assert result.tau2 == pytest.approx(
         expected["tau2"], rel=case["tolerance"]["tau2_rel"]
     )
@@ -224,6 +230,10 @@ def test_reference_adjusted_limits_and_verdicts(reference_cases):
         assert [row.lower_99_8, row.upper_99_8] == pytest.approx(unit["OD998"], rel=rel)
         assert (row.position_95 != "within") == unit["outlier_OD95"]
         assert (row.position_99_8 != "within") == unit["outlier_OD998"]
+    outside_95 = (result.table["position_95"] != "within").sum()
+    outside_99_8 = (result.table["position_99_8"] != "within").sum()
+    assert outside_95 == case["expected"]["n_outliers_95_adjusted"]
+    assert outside_99_8 == case["expected"]["n_outliers_99.8_adjusted"]
 
 
 def test_reference_unadjusted_poisson_limits(reference_cases):
