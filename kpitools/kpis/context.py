@@ -119,14 +119,15 @@ class KpiContext:
         frame = self.data.tables.get(name)
         if frame is None:
             return None
+        unused = [c for c in frame.columns if c in UNUSED_TEXT_COLUMNS]
+        frame = frame.drop(columns=unused).reset_index(drop=True)
         converted = {
             column: frame[column].astype("category")
             for column in frame.columns
             if column in CATEGORY_COLUMNS
             and not isinstance(frame[column].dtype, pd.CategoricalDtype)
         }
-        unused = [c for c in frame.columns if c in UNUSED_TEXT_COLUMNS]
-        return frame.drop(columns=unused).reset_index(drop=True).assign(**converted)
+        return frame.assign(**converted)
 
     def has_values(self, table: str, column: str) -> bool:
         """Whether ``table`` is present, has ``column`` and a non-null value in it."""
