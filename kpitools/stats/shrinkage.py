@@ -64,19 +64,26 @@ def fit_beta_prior(
     successes, n : array_like
         Events and trials per unit; units with ``n = 0`` are ignored.
     method : {"moments", "ml"}
-        ``moments``: the analysis-of-variance estimator of the intra-class
-        correlation ``rho`` (Kleinman 1973, Biometrics 29:747), with
-        ``S = sum n_i (p_i - p)^2``, ``N = sum n_i`` and ``k`` units::
+        ``moments``: method-of-moments estimate of the intra-class
+        correlation ``rho`` of the beta-binomial model. With
+        ``S = sum n_i (p_i - p)^2``, ``N = sum n_i`` and ``k`` units,
+        ``E[S] = p(1-p) ((k-1) + rho (N - sum n_i^2 / N - (k-1)))``, so::
 
             rho = (S / (p(1-p)) - (k-1)) / (N - sum n_i^2 / N - (k-1))
 
         and ``alpha0 + beta0 = (1 - rho)/rho``, ``alpha0 = p (1-rho)/rho``.
-        ``ml``: maximum likelihood of the beta-binomial distribution
-        (Griffiths 1973, Biometrics 29:637), numerically.
+        ``ml``: maximum likelihood of the beta-binomial distribution,
+        numerically (the fit of ``ebb_fit_prior()`` in the R package
+        ``ebbr``).
 
     Returns
     -------
     alpha0, beta0 : float
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown.
     """
     if method not in ("moments", "ml"):
         raise ValueError(f"method must be 'moments' or 'ml', got {method!r}.")
@@ -160,6 +167,11 @@ def shrink_rates(
     -------
     ShrinkageResult
 
+    Raises
+    ------
+    ValueError
+        If ``method`` is unknown and no ``prior`` is given.
+
     Warns
     -----
     DegenerateDataWarning
@@ -169,9 +181,9 @@ def shrink_rates(
 
     Notes
     -----
-    Efron and Morris (1975, JASA 70:311) for empirical Bayes shrinkage;
-    Robinson (2017), Introduction to Empirical Bayes, for the beta-binomial
-    workflow (R package ``ebbr``).
+    Beta-binomial empirical Bayes as in D. Robinson's R package ``ebbr``
+    (``ebb_fit_prior()``, ``add_ebb_estimate()``); the tests reproduce the
+    posterior parameters and estimates printed in its README.
     """
     x = np.asarray(successes, dtype=float).ravel()
     trials = np.asarray(n, dtype=float).ravel()

@@ -59,11 +59,18 @@ def indirect_standardise(
         reason``. A group whose strata are absent from the reference (or
         with zero expected events) gets NaN and a reason.
 
+    Raises
+    ------
+    ValueError
+        If a ``strata``, ``by`` or ``event`` column is missing, or
+        ``interval`` is unknown.
+
     Notes
     -----
-    Breslow and Day (1987), Statistical Methods in Cancer Research vol. II,
-    chapter 2 (indirect standardisation, SMR); Garwood (1936) for the exact
-    interval.
+    Indirect standardisation (the standardised ratio O/E of Breslow and
+    Day 1987, Statistical Methods in Cancer Research vol. II, IARC). The
+    exact interval is :func:`~kpitools.stats.intervals.poisson_interval`
+    with the expected count as exposure.
     """
     strata, by = list(strata), list(by)
     missing = [c for c in [*strata, *by, event] if c not in units.columns]

@@ -35,14 +35,26 @@ def test_expected_counts_hand_calculation():
     assert result.loc["S2", "ratio"] == pytest.approx(22 / 22.5)
 
 
+def _poisson_cdf(k, mean):
+    # P(X <= k) for X ~ Poisson(mean), summed term by term.
+    return sum(math.exp(-mean) * mean**i / math.factorial(i) for i in range(k + 1))
+
+
 def test_exact_interval_divides_poisson_limits():
-    # Garwood limits for 18 events from chi-square quantiles:
-    # chi2(0.025; 36)/2 = 10.668 and chi2(0.975; 38)/2 = 28.448, over E = 17.5.
+    # Exact (Garwood) limits for O = 18 events over E = 17.5: the lower limit
+    # L solves P(X >= 18 | L) = 0.025 and the upper limit U solves
+    # P(X <= 18 | U) = 0.025. Chi-square tables give L = chi2(0.025; 36)/2 =
+    # 10.668 and U = chi2(0.975; 38)/2 = 28.448. The tail equations are
+    # checked with a term-by-term Poisson sum, independent of scipy.
     result = indirect_standardise(
         _cells(), strata=["pay_type"], event="comebacks", trials="ros"
     ).set_index("store_id")
-    assert result.loc["S1", "ci_low"] == pytest.approx(10.668 / 17.5, abs=1e-3)
-    assert result.loc["S1", "ci_high"] == pytest.approx(28.448 / 17.5, abs=1e-3)
+    lower_count = result.loc["S1", "ci_low"] * 17.5
+    upper_count = result.loc["S1", "ci_high"] * 17.5
+    assert 1 - _poisson_cdf(17, lower_count) == pytest.approx(0.025, abs=1e-9)
+    assert _poisson_cdf(18, upper_count) == pytest.approx(0.025, abs=1e-9)
+    assert lower_count == pytest.approx(10.668, abs=1e-3)
+    assert upper_count == pytest.approx(28.448, abs=1e-3)
 
 
 def test_unit_rows_equal_aggregated_cells():
