@@ -36,8 +36,8 @@ __all__ = [
 MIN_SAMPLE_SIZE = 30
 #: Fewer expected events (or non-events) than this under the benchmark,
 #: ``n min(p0, 1 - p0) < 5``, also make a rate "too few data": the test then
-#: has almost no power, so "no evidence" would mislead (the classic rule of
-#: Cochran 1952, Ann Math Stat 23:315, for binomial approximations).
+#: has almost no power, so "no evidence" would mislead. Five is the usual
+#: minimum expected count for normal and chi-square approximations.
 MIN_EXPECTED_EVENTS = 5
 
 SCORECARD_COLUMNS = [
@@ -123,8 +123,9 @@ def compare_rate(
 
     Notes
     -----
-    Clopper and Pearson (1934) for the exact test; Wilson (1927, JASA
-    22:209) for the interval; ``scipy.stats.binomtest``.
+    Exact binomial test computed with ``scipy.stats.binomtest`` (see
+    :func:`kpitools.stats.binomial_test`); score interval of Wilson (1927),
+    J Am Stat Assoc 22:209-212, by default.
     """
     is_small, rule = _rate_is_small(n, benchmark, min_sample_size, min_expected_events)
     if is_small:
@@ -238,7 +239,11 @@ def compare_mean(
 
     Notes
     -----
-    Student (1908, Biometrika 6:1); Welch (1947, Biometrika 34:28).
+    One-sample t test against a fixed benchmark, or Welch's
+    unequal-variance t test against the peers; see
+    :func:`kpitools.stats.one_sample_t_test` and
+    :func:`kpitools.stats.welch_t_test`, which the tests check against R
+    ``t.test`` output.
     """
     is_small = n < min_sample_size
     if is_small:
@@ -552,10 +557,22 @@ def scorecard(
     pandas.DataFrame
         Columns ``SCORECARD_COLUMNS``.
 
+    Raises
+    ------
+    ValueError
+        If ``kpi_table`` has no ``store_id`` column, ``store_id`` is not in
+        it, or it has several rows per KPI for the store.
+
     Warns
     -----
     SmallSampleWarning
         Once, naming every KPI flagged "too few data" for its sample size.
+
+    Notes
+    -----
+    The p-values of one card are adjusted together with
+    :func:`kpitools.stats.adjust_pvalues` (Benjamini-Hochberg false
+    discovery rate by default, Benjamini and Hochberg 1995).
     """
     if "store_id" not in kpi_table.columns:
         raise ValueError(

@@ -19,8 +19,9 @@ from kpitools.stats.compare import (
 
 
 def test_rate_worse_on_down_kpi():
-    # R binom.test(51, 235, 1/6) gives the two-sided p = 0.04375. For a
-    # "down" KPI a higher rate is worse.
+    # R binom.test(51, 235, 1/6): two-sided p = 0.0437479701823997, as
+    # transcribed in statsmodels 0.15 stats/tests/test_proportion.py
+    # (test_binom_test). For a "down" KPI a higher rate is worse.
     result = compare_rate(51, 235, 1 / 6, "down", kpi="comeback_candidate_rate")
     assert result.p_value == pytest.approx(0.0437479701823997, abs=1e-10)
     assert result.flag == "worse"
@@ -66,7 +67,8 @@ def test_band_flags_only_outside():
 def test_confidence_interval_other_level():
     with pytest.warns(SmallSampleWarning, match="n = 20"):
         result = compare_rate(18, 20, 0.5, "up", kpi="x")
-    # Wilson 18/20 at 95% from R binom::binom.confint:
+    # Wilson 18/20 at 95% from R binom::binom.confint, as transcribed in
+    # statsmodels 0.15 stats/tests/results/results_proportion.py (res_binom):
     # 0.6989663547715128, 0.972133518786232.
     assert result.confidence_interval(0.95) == pytest.approx(
         (0.6989663547715128, 0.972133518786232), abs=1e-9
@@ -76,7 +78,9 @@ def test_confidence_interval_other_level():
 
 
 def test_mean_against_published_value():
-    # R sleep data, group 2: mean 2.33, sd 2.002249 (n = 10) -> small sample.
+    # R sleep data, group 2: mean 2.33 and sd 2.002249 computed from the ten
+    # values (n = 10, so a small sample); only the flag and p < 0.01 are
+    # checked (t = 3.68 on 9 df).
     with pytest.warns(SmallSampleWarning):
         result = compare_mean(2.33, 2.002249, 10, 0.0, "up")
     assert result.flag == "too few data"
@@ -90,11 +94,13 @@ def test_mean_against_peers_uses_welch():
 
 
 def test_nps_hand_calculation():
-    # 50 promoters, 20 detractors of 100: NPS 30 points, SE 7.8102 points;
-    # against 10 points z = 2.5607, p = 0.010445.
+    # 50 promoters, 20 detractors of 100: NPS 30 points, SE 100 sqrt(0.0061)
+    # = 7.8102 points; against 10 points z = 2.5607 and the closed form
+    # p = erfc(z / sqrt(2)) = 0.010445.
     result = compare_nps(50, 20, 100, 10.0)
     assert result.estimate == pytest.approx(30.0)
-    assert result.p_value == pytest.approx(0.010445, abs=1e-5)
+    z = 20 / (100 * math.sqrt(0.0061))
+    assert result.p_value == pytest.approx(math.erfc(z / math.sqrt(2)), rel=1e-9)
     assert result.flag == "better"
 
 
