@@ -13,9 +13,23 @@ from kpitools.reports.batch import (
     build_reports,
     list_store_ids,
 )
+from kpitools.reports.display import (
+    advisor_table,
+    caveats_table,
+    import_accounting_table,
+    report_headline,
+    scorecard_table,
+    store_profile,
+)
+from kpitools.reports.figures import (
+    add_intervals,
+    advisor_caterpillar_plot,
+    kpi_funnel_plot,
+    kpi_trend_plot,
+)
 from kpitools.reports.fonts import CJK_FONT_FAMILY, cjk_font_file, register_cjk_font
 from kpitools.reports.index import INDEX_FILE, render_index, write_index
-from kpitools.reports.periods import resolve_period
+from kpitools.reports.periods import count_repair_orders, resolve_period
 from kpitools.reports.runner import (
     GROUP_OVERVIEW_NOTEBOOK,
     KERNEL_NAME,
@@ -37,6 +51,17 @@ from kpitools.reports.summary import (
 )
 
 __all__ = [
+    "count_repair_orders",
+    "kpi_trend_plot",
+    "kpi_funnel_plot",
+    "advisor_caterpillar_plot",
+    "add_intervals",
+    "store_profile",
+    "scorecard_table",
+    "report_headline",
+    "import_accounting_table",
+    "caveats_table",
+    "advisor_table",
     "CJK_FONT_FAMILY",
     "GROUP_OVERVIEW_NOTEBOOK",
     "HEADLINE_KPIS",

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from kpitools.exceptions import ReportError
 from kpitools.paths import BENCHMARKS_FILE

@@ -8,7 +8,7 @@ import pandas as pd
 
 from kpitools.tables import ServiceData
 
-__all__ = ["DEFAULT_REPORT_MONTHS", "resolve_period"]
+__all__ = ["DEFAULT_REPORT_MONTHS", "count_repair_orders", "resolve_period"]
 
 # A year of data evens out seasonality in every KPI of the catalogue.
 DEFAULT_REPORT_MONTHS = 12
@@ -69,3 +69,12 @@ def resolve_period(
     last = pd.Period(opened.max(), freq="M")
     first = max(last - (months - 1), pd.Period(opened.min(), freq="M"))
     return f"{first}:{last}"
+
+
+def count_repair_orders(data: ServiceData, store_id: str, period: str) -> int:
+    """Count the store's repair orders opened in ``period`` (``YYYY-MM[:YYYY-MM]``)."""
+    start, _, end = resolve_period(data, period).partition(":")
+    repair_orders = data.get("repair_orders")
+    months = repair_orders["opened_at"].dt.to_period("M").astype(str)
+    in_period = months.between(start, end or start)
+    return int((in_period & (repair_orders["store_id"] == store_id)).sum())

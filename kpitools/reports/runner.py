@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,8 @@ KERNEL_NAME = "python3"
 # Seconds one cell may run before nbclient stops it; a store report runs in
 # well under a minute on the bundled sample.
 NOTEBOOK_TIMEOUT_SECONDS = 600
+# A top-level assignment in a parameters cell: "name = ..." or "name: type = ...".
+_ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=")
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,34 @@ def notebook_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
             "assigns the defaults with 'parameters' (in JupyterLab: property "
             "inspector, Common Tools, Cell Tags) so papermill can override them."
         )
-    return papermill.inspect_notebook(str(path))
+    declared = papermill.inspect_notebook(str(path))
+    _check_parameters_parsed(path, contents, declared)
+    return declared
+
+
+def _check_parameters_parsed(
+    path: Path, contents: Any, declared: dict[str, dict[str, Any]]
+) -> None:
+    """Raise if papermill skipped an assignment of the parameters cell.
+
+    papermill only logs a line it cannot parse (for example a comment that
+    contains ``=``) and leaves that parameter out, so the run would silently
+    keep the notebook's default for it.
+    """
+    cell = next(
+        cell
+        for cell in contents.cells
+        if "parameters" in cell.get("metadata", {}).get("tags", [])
+    )
+    for line in cell.source.splitlines():
+        match = _ASSIGNMENT.match(line)
+        if match and match.group(1) not in declared:
+            raise ReportError(
+                f"papermill cannot parse the line {line.strip()!r} of the "
+                f"parameters cell of {path}, so the parameter {match.group(1)!r} "
+                "could not be set. Keep each line to 'name: type = literal  # help' "
+                "with no '=' in the help text."
+            )
 
 
 def check_parameters(notebook: str | Path, parameters: dict[str, Any]) -> None:

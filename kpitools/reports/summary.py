@@ -55,8 +55,8 @@ _SCORECARD_FIELDS = (
 def format_value(value: object, value_format: str = "number") -> str:
     """Format a KPI value for display by its registry format.
 
-    ``percent`` values are proportions (0.253 becomes ``25.3%``); missing
-    values become ``n/a``.
+    ``percent`` values are proportions (0.253 becomes ``25.3%``); money, hours,
+    days and ratios get two decimals, scores one; missing values become ``n/a``.
 
     Examples
     --------
@@ -74,8 +74,10 @@ def format_value(value: object, value_format: str = "number") -> str:
         return f"{number:.1%}"
     if value_format == "currency":
         return f"{number:,.2f}"
-    if value_format in ("hours", "days"):
+    if value_format in ("hours", "days", "ratio"):
         return f"{number:,.2f}"
+    if value_format == "score":
+        return f"{number:,.1f}"
     return f"{number:,.3g}" if abs(number) < 1000 else f"{number:,.0f}"
 
 

@@ -73,3 +73,13 @@ def test_failing_cell_keeps_traceback(store_notebook, tmp_path):
         run_notebook(store_notebook, output, {"store_id": "BAD"})
 
     assert "planted failure for store BAD" in Path(output).read_text(encoding="utf-8")
+
+
+def test_unparsed_parameter_line_rejected(make_notebook):
+    notebook = make_notebook(
+        "equals_in_comment",
+        'store_id: str = "S1"  # store code\nperiod: str = ""  # empty = all',
+    )
+
+    with pytest.raises(ReportError, match="cannot parse the line 'period"):
+        notebook_parameters(notebook)

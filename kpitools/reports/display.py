@@ -1,0 +1,256 @@
+"""Tables and sentences that the report notebooks display, in English or Chinese."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from kpitools.kpis import get_kpi
+from kpitools.reports.summary import format_value
+from kpitools.tables import ServiceData
+
+__all__ = [
+    "advisor_table",
+    "caveats_table",
+    "import_accounting_table",
+    "report_headline",
+    "scorecard_table",
+    "store_profile",
+]
+
+_COLUMNS = {
+    "en": {
+        "kpi": "KPI",
+        "value": "Value",
+        "n": "n",
+        "interval": "95% interval",
+        "benchmark": "Benchmark",
+        "source": "Benchmark source",
+        "flag": "Flag",
+        "advisor": "Advisor",
+        "issue": "Caveat",
+        "reason": "Reason",
+        "table": "Table",
+    },
+    "zh": {
+        "kpi": "指标",
+        "value": "数值",
+        "n": "样本量",
+        "interval": "95% 区间",
+        "benchmark": "基准",
+        "source": "基准来源",
+        "flag": "判定",
+        "advisor": "服务顾问",
+        "issue": "注意事项",
+        "reason": "原因",
+        "table": "表",
+    },
+}
+_FLAGS = {
+    "en": {},
+    "zh": {
+        "better": "优于基准",
+        "worse": "差于基准",
+        "no evidence": "无显著差异",
+        "too few data": "数据太少",
+    },
+}
+_CAVEATS = {
+    "en": {"small": "too few data for a comparison", "missing": "not available"},
+    "zh": {"small": "样本太少，无法比较", "missing": "无法计算"},
+}
+
+
+def _columns(language: str) -> dict[str, str]:
+    if language not in _COLUMNS:
+        raise ValueError(f"language must be 'en' or 'zh', got {language!r}.")
+    return _COLUMNS[language]
+
+
+def scorecard_table(card: pd.DataFrame, language: str = "en") -> pd.DataFrame:
+    """Lay out a scorecard for reading: KPI, value, n, interval, benchmark, flag.
+
+    Parameters
+    ----------
+    card
+        The table from ``kpitools.stats.scorecard``.
+    language
+        ``"en"`` or ``"zh"`` for the column names and flags; the KPI labels
+        come from the scorecard, which was built in a language already.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per KPI, indexed by its label, with the values formatted as text
+    by the KPI's format.
+    """
+    names, flags = _columns(language), _FLAGS[language]
+    formats = card["format"].fillna("number")
+    rows = {
+        names["kpi"]: card["label"],
+        names["value"]: _formatted(card["value"], formats),
+        names["n"]: card["n"].map(lambda n: "" if pd.isna(n) else f"{int(n):,}"),
+        names["interval"]: [
+            ""
+            if pd.isna(low)
+            else f"{format_value(low, fmt)} – {format_value(high, fmt)}"
+            for low, high, fmt in zip(
+                card["ci_low"], card["ci_high"], formats, strict=True
+            )
+        ],
+        names["benchmark"]: _formatted(card["benchmark"], formats),
+        names["source"]: card["benchmark_source"].fillna(""),
+        names["flag"]: card["flag"].map(lambda flag: flags.get(flag, flag)),
+    }
+    return pd.DataFrame(rows).set_index(names["kpi"])
+
+
+def advisor_table(
+    advisor_kpis: pd.DataFrame,
+    kpis: list[str],
+    labels: dict[str, str],
+    *,
+    unit: str = "advisor_id",
+) -> pd.DataFrame:
+    """Lay out one row per advisor (or store) and one column per KPI: value (n).
+
+    Parameters
+    ----------
+    advisor_kpis
+        A KPI table by ``unit`` from ``compute_kpis``.
+    kpis
+        KPI names to show, in order; names absent from the table are skipped.
+    labels
+        Column heading per KPI name (for example from ``KpiDefinition.label``).
+    unit
+        The grouping column whose values become the rows, such as
+        ``"store_id"`` for a table of stores.
+    """
+    present = [name for name in kpis if name in set(advisor_kpis["kpi"])]
+    rows = advisor_kpis[advisor_kpis["kpi"].isin(present)]
+    text = [
+        f"{format_value(value, fmt)} ({'' if pd.isna(n) else int(n)})"
+        for value, n, fmt in zip(
+            rows["value"], rows["n"], rows["kpi"].map(_kpi_format), strict=True
+        )
+    ]
+    wide = (
+        rows.assign(text=text)
+        .pivot(index=unit, columns="kpi", values="text")
+        .reindex(columns=present)
+        .rename(columns=labels)
+        .fillna("n/a")
+    )
+    wide.columns.name = None
+    return wide
+
+
+def caveats_table(card: pd.DataFrame, language: str = "en") -> pd.DataFrame:
+    """List the KPIs flagged "too few data" and those not available, with reasons."""
+    names, caveats = _columns(language), _CAVEATS[language]
+    small = card[card["available"] & card["is_small_sample"]]
+    missing = card[~card["available"]]
+    rows = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    names["kpi"]: small["label"],
+                    names["issue"]: caveats["small"],
+                    names["reason"]: [
+                        f"n = {'' if pd.isna(n) else int(n)}. {reason}".strip()
+                        for n, reason in zip(
+                            small["n"], small["reason"].fillna(""), strict=True
+                        )
+                    ],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    names["kpi"]: missing["label"],
+                    names["issue"]: caveats["missing"],
+                    names["reason"]: missing["reason"].fillna(""),
+                }
+            ),
+        ]
+    )
+    return rows.set_index(names["kpi"])
+
+
+def import_accounting_table(import_summary: dict[str, Any]) -> pd.DataFrame:
+    """Lay out an import summary's per-table row counts as a table.
+
+    Entries whose value is a mapping become rows (one per table) with their
+    scalar items as columns, such as rows read, used and set aside. An empty
+    summary gives an empty table.
+    """
+    rows = {
+        name: {
+            key: item
+            for key, item in value.items()
+            if not isinstance(item, dict | list)
+        }
+        for name, value in import_summary.items()
+        if isinstance(value, dict)
+    }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def store_profile(data: ServiceData, store_id: str) -> dict[str, Any]:
+    """Return the store's row of the ``stores`` table as a dict.
+
+    Only ``store_id`` is given when the data has no stores table or no row for
+    the store.
+    """
+    if not data.has("stores"):
+        return {"store_id": store_id}
+    stores = data.get("stores")
+    match = stores[stores["store_id"] == store_id]
+    if match.empty:
+        return {"store_id": store_id}
+    return {
+        key: (None if pd.isna(value) else value)
+        for key, value in match.iloc[0].to_dict().items()
+    }
+
+
+def report_headline(
+    card: pd.DataFrame,
+    *,
+    store_id: str,
+    period: str,
+    n_repair_orders: int,
+    language: str = "en",
+) -> str:
+    """Write the report's opening sentences in Markdown: volume and flagged KPIs."""
+    period_text = period.replace(":", " – ")
+    worse = card.loc[card["flag"] == "worse", "label"].tolist()
+    better = card.loc[card["flag"] == "better", "label"].tolist()
+    if language == "zh":
+        lines = [
+            f"**门店 {store_id}，期间 {period_text}：{n_repair_orders:,} 张工单。**"
+        ]
+        lines.append(f"差于基准：{'、'.join(worse) if worse else '无'}。")
+        lines.append(f"优于基准：{'、'.join(better) if better else '无'}。")
+        lines.append("其余指标与基准相比无显著差异，或数据太少（见“数据注意事项”）。")
+        return "\n\n".join(lines)
+    lines = [f"**Store {store_id}, {period_text}: {n_repair_orders:,} repair orders.**"]
+    lines.append(f"Worse than the benchmark: {', '.join(worse) if worse else 'none'}.")
+    lines.append(
+        f"Better than the benchmark: {', '.join(better) if better else 'none'}."
+    )
+    lines.append(
+        "The other KPIs show no evidence of a difference, or have too few data "
+        "(see Data caveats)."
+    )
+    return "\n\n".join(lines)
+
+
+def _formatted(values: pd.Series, formats: pd.Series) -> list[str]:
+    return [
+        format_value(value, fmt) for value, fmt in zip(values, formats, strict=True)
+    ]
+
+
+def _kpi_format(name: str) -> str:
+    return get_kpi(name).format
