@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from kpitools.stats.control import ControlChart
@@ -33,7 +34,7 @@ FLAG_COLORS = {
 _LIMIT_STYLES = {0.95: "--", 0.998: ":"}
 
 
-def _new_figure(width: float = 7.0, height: float = 4.5) -> tuple[Figure, object]:
+def _new_figure(width: float = 7.0, height: float = 4.5) -> tuple[Figure, Axes]:
     figure = Figure(figsize=(width, height), layout="constrained")
     return figure, figure.add_subplot()
 

@@ -459,8 +459,11 @@ def funnel_table(
     if adjustment == "auto":
         is_over = overdispersion is not None and overdispersion.is_overdispersed
         used = "additive" if is_over else "none"
-    phi = overdispersion.phi if used == "multiplicative" else 1.0
-    tau2 = overdispersion.tau2 if used == "additive" else 0.0
+    phi, tau2 = 1.0, 0.0
+    if overdispersion is not None and used == "multiplicative":
+        phi = overdispersion.phi
+    if overdispersion is not None and used == "additive":
+        tau2 = overdispersion.tau2
     limit_method = method if used == "none" else "normal"
 
     limits = funnel_limits(

@@ -446,9 +446,9 @@ def nps_standard_error(
 
 
 def nps_test(
-    promoters: int,
-    detractors: int,
-    n: int,
+    promoters: float,
+    detractors: float,
+    n: float,
     benchmark: float,
     alternative: str = "two-sided",
     confidence_level: float = 0.95,
@@ -461,7 +461,7 @@ def nps_test(
 
     Parameters
     ----------
-    promoters, detractors, n : int
+    promoters, detractors, n : float
         Counts; ``n = 0`` gives NaN with a reason.
     benchmark : float
         NPS under H0 on the -1..1 scale (45 points is 0.45).
