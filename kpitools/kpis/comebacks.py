@@ -62,7 +62,6 @@ COMEBACK_TABLE_COLUMNS = (
     "is_maintenance",
     "is_window_complete",
 )
-_MAINTENANCE_BIT = 1 << SYSTEM_GROUPS.index("maintenance")
 _NANOSECONDS_PER_DAY = 86_400 * 10**9
 
 
@@ -81,8 +80,9 @@ def _system_groups(context: KpiContext) -> tuple[np.ndarray, pd.Series] | None:
     positions, codes = positions[valid], codes[valid].astype("int64")
     n_orders = len(context.repair_orders)
     masks = np.zeros(n_orders, dtype="int64")
-    np.bitwise_or.at(masks, positions, np.left_shift(1, codes))
-    masks &= ~_MAINTENANCE_BIT
+    for code in np.unique(codes):
+        if SYSTEM_GROUPS[code] != "maintenance":
+            masks[positions[codes == code]] |= 1 << int(code)
     hours = (
         lines["hours_sold"].to_numpy(dtype="float64", na_value=0.0)[valid]
         if "hours_sold" in lines.columns

@@ -276,18 +276,21 @@ def _aggregate(
     group_keys = list(keys) or ["_all"]
     if not keys:
         units = units.assign(_all=0)
-    grouped = units.groupby(group_keys, dropna=False, observed=True, sort=False)
     kind = definition.aggregation
     if kind == "ratio":
-        result = _aggregate_ratio(grouped, definition)
-    elif kind in ("mean", "index"):
-        result = _aggregate_mean(grouped)
-    elif kind in ("median", "quantile"):
-        quantile = 0.5 if kind == "median" else definition.quantile
-        result = _aggregate_quantile(grouped, quantile or settings.cycle_time_quantile)
+        result = _aggregate_ratio(units, group_keys, definition)
+    elif kind == "nps":
+        result = _aggregate_nps(units, group_keys)
     else:
-        result = _aggregate_nps(grouped)
-    result = result.reset_index()
+        grouped = units.groupby(group_keys, dropna=False, observed=True, sort=False)
+        if kind in ("mean", "index"):
+            result = _aggregate_mean(grouped)
+        else:
+            quantile = 0.5 if kind == "median" else definition.quantile
+            result = _aggregate_quantile(
+                grouped, quantile or settings.cycle_time_quantile
+            )
+        result = result.reset_index()
     if not keys:
         result = result.drop(columns="_all")
         if result.empty:
@@ -295,14 +298,60 @@ def _aggregate(
     return result
 
 
-def _aggregate_ratio(grouped, definition: KpiDefinition) -> pd.DataFrame:
-    result = grouped.agg(
-        numerator=("numerator", "sum"),
-        denominator=("denominator", "sum"),
-        count=("denominator", "size"),
-    )
-    result["numerator"] = result["numerator"].astype("float64")
-    result["denominator"] = result["denominator"].astype("float64")
+def sum_by_group(
+    units: pd.DataFrame, keys: list[str], columns: list[str]
+) -> pd.DataFrame:
+    """Sum ``columns`` per group of ``keys`` (missing keys form their own group).
+
+    Returns the key columns, the sums (NaN counted as 0) and ``count``, the
+    number of units. Groups are numbered from the key codes and summed with
+    ``np.bincount``, several times faster than a pandas groupby on a million
+    rows; a pandas groupby is the fallback when the key codes would overflow.
+    """
+    group_ids, first_rows = _group_ids(units, keys)
+    if group_ids is None:
+        grouped = units.groupby(keys, dropna=False, observed=True, sort=False)
+        result = grouped[columns].sum()
+        result["count"] = grouped.size()
+        return result.reset_index()
+    n_groups = len(first_rows)
+    result = units[keys].iloc[first_rows].reset_index(drop=True)
+    for column in columns:
+        weights = np.nan_to_num(units[column].to_numpy(dtype="float64"))
+        result[column] = np.bincount(group_ids, weights=weights, minlength=n_groups)
+    result["count"] = np.bincount(group_ids, minlength=n_groups).astype("float64")
+    return result
+
+
+def _group_ids(
+    units: pd.DataFrame, keys: list[str]
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """Group number per row and the first row of each group."""
+    combined = np.zeros(len(units), dtype="int64")
+    capacity = 1
+    for key in keys:
+        column = units[key]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes = column.cat.codes.to_numpy().astype("int64") + 1
+            size = len(column.cat.categories) + 1
+        else:
+            codes, uniques = pd.factorize(column)
+            codes, size = codes.astype("int64") + 1, len(uniques) + 1
+        capacity *= size
+        if capacity >= 2**62:
+            return None, np.empty(0, dtype="int64")
+        combined = combined * size + codes
+    group_ids, uniques = pd.factorize(combined)
+    first_rows = np.empty(len(uniques), dtype="int64")
+    # Assigning in reverse leaves the first row of each group in place.
+    first_rows[group_ids[::-1]] = np.arange(len(units) - 1, -1, -1)
+    return group_ids, first_rows
+
+
+def _aggregate_ratio(
+    units: pd.DataFrame, keys: list[str], definition: KpiDefinition
+) -> pd.DataFrame:
+    result = sum_by_group(units, keys, ["numerator", "denominator"])
     positive = result["denominator"] > 0
     result["value"] = (result["numerator"] / result["denominator"]).where(positive)
     result["n"] = result["denominator"] if definition.is_proportion else result["count"]
@@ -330,12 +379,15 @@ def _aggregate_quantile(grouped, quantile: float) -> pd.DataFrame:
     return result.drop(columns="count")
 
 
-def _aggregate_nps(grouped) -> pd.DataFrame:
-    result = grouped.agg(
-        promoters=("promoter", "sum"),
-        detractors=("detractor", "sum"),
-        denominator=("promoter", "size"),
-    ).astype("float64")
+def _aggregate_nps(units: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    result = sum_by_group(units, keys, ["promoter", "detractor"])
+    result = result.rename(
+        columns={
+            "promoter": "promoters",
+            "detractor": "detractors",
+            "count": "denominator",
+        }
+    )
     result["numerator"] = result["promoters"] - result["detractors"]
     positive = result["denominator"] > 0
     result["value"] = (100 * result["numerator"] / result["denominator"]).where(

@@ -180,7 +180,8 @@ def _door_rates(context: KpiContext, store_ids: pd.Series) -> pd.Series:
         return pd.Series(np.nan, index=store_ids.index)
     stores = context.data.tables["stores"]
     rates = stores.set_index(stores["store_id"].astype("str"))["door_labor_rate"]
-    return store_ids.astype("str").map(rates).astype("float64")
+    # Mapping a categorical maps its few categories, not every row.
+    return store_ids.astype("category").map(rates).astype("float64")
 
 
 def avg_cp_ro_value_units(context: KpiContext) -> pd.DataFrame:
