@@ -233,15 +233,15 @@ class KpiContext:
     def maintenance_mask(self) -> pd.Series:
         """Boolean per RO row: the RO is maintenance only.
 
-        Taken from ``ro_type == "maintenance"``; without ``ro_type``, an RO
-        whose lines all belong to the maintenance system group.
+        Taken from the lines where they carry system groups (every line in
+        the maintenance group), else from ``ro_type == "maintenance"``. Lines
+        win because an RO typed as a service visit can still carry repair
+        work (brakes, tyres) that can come back.
         """
         return self.cached("maintenance", self._build_maintenance_mask)
 
     def _build_maintenance_mask(self) -> pd.Series:
         orders = self.repair_orders
-        if self.has_values("repair_orders", "ro_type"):
-            return (orders["ro_type"] == "maintenance").fillna(False).astype(bool)
         if self.has_values("ro_lines", "system_group"):
             lines = self.table("ro_lines")
             positions = self.table_positions("ro_lines")
@@ -252,8 +252,10 @@ class KpiContext:
             has_line[positions[valid]] = True
             has_other[positions[valid & is_other.to_numpy(dtype=bool)]] = True
             return pd.Series(has_line & ~has_other, index=orders.index)
+        if self.has_values("repair_orders", "ro_type"):
+            return (orders["ro_type"] == "maintenance").fillna(False).astype(bool)
         raise KpiUnavailableError(
-            "neither repair_orders.ro_type nor ro_lines.system_group is present, "
+            "neither ro_lines.system_group nor repair_orders.ro_type is present, "
             "so maintenance-only ROs cannot be told apart"
         )
 

@@ -190,7 +190,8 @@ register(
         numerator="repair ROs not followed by a comeback",
         denominator="repair ROs (maintenance-only ROs left out by default) whose "
         "window has elapsed",
-        unit_of_analysis="repair orders with a full comeback window",
+        unit_of_analysis="repair (not maintenance-only) orders with a full "
+        "comeback window",
         direction="up",
         aggregation="ratio",
         format="percent",

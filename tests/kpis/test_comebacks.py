@@ -144,3 +144,14 @@ def test_without_vins():
     assert not row["available"]
     with pytest.raises(ValueError, match="vin is empty"):
         comeback_table(data)
+
+
+def test_lines_decide_maintenance_only(comeback_data):
+    # R7 is typed maintenance but its line works on the engine, like R6
+    lines = comeback_data.tables["ro_lines"]
+    lines.loc[lines["ro_number"] == "R7", "system_group"] = "engine"
+    assert kpi_row(comeback_data, "comeback_candidate_rate")["numerator"] == 2
+    row = kpi_row(comeback_data, "first_time_fix_rate")
+    # only R4 is left out; R1 and R6 came back
+    assert row["denominator"] == 8
+    assert row["numerator"] == 6
