@@ -266,7 +266,7 @@ def return_flags(context: KpiContext, window_days: float | None = None) -> Retur
     """Flag revisits, comeback candidates and confirmed comebacks per RO.
 
     ``is_comeback_candidate`` is None when the same-system-group rule is on
-    and the lines carry no system groups; ``is_comeback_confirmed`` is None
+    and the lines carry no system groups. ``is_comeback_confirmed`` is None
     when the data has neither a comeback flag nor cause codes.
     """
     settings = context.settings
@@ -310,7 +310,7 @@ def comeback_table(
     pandas.DataFrame
         Columns :data:`COMEBACK_TABLE_COLUMNS`. ``is_comeback_candidate`` is
         null when the same-system-group rule is on but the lines have no
-        system group; ``is_comeback_confirmed`` is null without a comeback
+        system group. ``is_comeback_confirmed`` is null without a comeback
         flag or cause codes. ``comeback_cause`` is the cause on the return
         visit. ``is_window_complete`` is False for ROs opened less than the
         window before the last RO in the data.
@@ -381,7 +381,7 @@ def time_to_return_table(
     """Return revisit, candidate and confirmed rates for several windows.
 
     Only ROs opened at least the longest window before the last RO in the
-    data are counted, so every window sees the same ROs and the rates are
+    data are counted, so every window covers the same ROs and the rates are
     comparable: the curve shows how much each extra day adds.
 
     Returns

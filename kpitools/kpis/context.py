@@ -67,7 +67,7 @@ T = TypeVar("T")
 
 
 class KpiUnavailableError(Exception):
-    """A KPI cannot be computed from this data; ``reason`` says why."""
+    """A KPI cannot be computed from this data; ``reason`` states why."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -130,7 +130,7 @@ class KpiContext:
         return frame.assign(**converted)
 
     def has_values(self, table: str, column: str) -> bool:
-        """Whether ``table`` is present, has ``column`` and a non-null value in it."""
+        """Return whether ``table`` has ``column`` with at least one value."""
         frame = self.data.tables.get(table)
         if frame is None or column not in frame.columns:
             return False

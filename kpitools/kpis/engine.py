@@ -77,7 +77,7 @@ def compute_kpis(
         Columns ``<by...> | kpi | numerator | denominator | value | n | std |
         available | reason | promoters | detractors``. ``n`` is the sample
         size for statistics (the denominator of a proportion, the number of
-        units otherwise); ``std`` is the sample standard deviation of unit
+        units otherwise). ``std`` is the sample standard deviation of unit
         values for mean KPIs. A KPI the data cannot support has
         ``available=False`` and a ``reason``; a group without units has a
         NaN value and the reason "no <units> in the period". When
@@ -305,8 +305,9 @@ def sum_by_group(
 
     Returns the key columns, the sums (NaN counted as 0) and ``count``, the
     number of units. Groups are numbered from the key codes and summed with
-    ``np.bincount``, several times faster than a pandas groupby on a million
-    rows; a pandas groupby is the fallback when the key codes would overflow.
+    ``np.bincount``, which is several times faster than a pandas groupby on a
+    million rows. A pandas groupby is the fallback when the codes would
+    overflow.
     """
     group_ids, first_rows = _group_ids(units, keys)
     if group_ids is None:
@@ -415,7 +416,7 @@ def _group_frame(
     keys: tuple[str, ...],
     month_range: tuple[int, int] | None,
 ) -> pd.DataFrame | None:
-    """Every group of ``keys`` seen in the repair orders of the period."""
+    """Return every group of ``keys`` found in the repair orders of the period."""
     if not keys:
         return None
     try:

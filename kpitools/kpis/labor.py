@@ -36,7 +36,7 @@ MONEY_MEASURES = (
 
 
 def is_split(context: KpiContext) -> bool:
-    """Whether money KPIs are split by pay type in this call."""
+    """Return whether money KPIs are split by pay type in this call."""
     return "pay_type" in context.by or context.settings.pay_type_split
 
 

@@ -164,8 +164,8 @@ class KpiSettings:
         A cancellation at least this many hours before the slot removes the
         appointment from the show-rate denominator; a later one is a no-show.
     punctuality_minutes
-        Tolerance around the slot for appointment punctuality (GAC 4S standard
-        asks for punctual service starts).
+        Tolerance around the slot for appointment punctuality. The GAC 4S
+        standard sets a target of 90% punctual service starts.
     labor_unit_minutes
         Minutes in one sold labour unit. Importers normally convert Chinese
         工时 units to hours; set this only if the data still holds units.
