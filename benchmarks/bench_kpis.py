@@ -68,8 +68,10 @@ def main() -> int:
     finished = time.perf_counter()
     n_orders = len(data.tables["repair_orders"])
     print(f"repair orders:       {n_orders:,}")
-    print(f"KPIs:                {len(REGISTRY)} ({int(table['available'].sum()):,} "
-          f"available rows of {len(table):,})")
+    print(
+        f"KPIs:                {len(REGISTRY)} ({int(table['available'].sum()):,} "
+        f"available rows of {len(table):,})"
+    )
     print(f"load tables:         {loaded - started:.2f} s")
     print(f"compute_kpis wall:   {finished - loaded:.2f} s")
     print(f"peak memory (RSS):   {peak_memory_gb():.2f} GB")
