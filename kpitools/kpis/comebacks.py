@@ -73,7 +73,7 @@ def _system_groups(context: KpiContext) -> tuple[np.ndarray, pd.Series] | None:
     """
     if not context.has_values("ro_lines", "system_group"):
         return None
-    lines = context.table("ro_lines")
+    lines = context.require("ro_lines")
     positions = context.table_positions("ro_lines")
     codes = pd.Categorical(lines["system_group"], categories=SYSTEM_GROUPS).codes
     valid = (positions >= 0) & (codes >= 0)
@@ -358,9 +358,8 @@ def comeback_table(
     table["is_revisit"] = flags.is_revisit
     table["is_comeback_candidate"] = _nullable(flags.is_comeback_candidate, len(table))
     table["is_comeback_confirmed"] = _nullable(flags.is_comeback_confirmed, len(table))
-    table["comeback_cause"] = pd.Series(
-        np.where(flags.is_revisit, visits.next_cause, None), dtype="str"
-    )
+    causes = pd.Series(visits.next_cause, dtype="str")
+    table["comeback_cause"] = causes.where(pd.Series(flags.is_revisit))
     table["is_same_system_group"] = _nullable(visits.same_group, len(table))
     table["is_maintenance"] = visits.is_maintenance
     table["is_window_complete"] = flags.is_window_complete

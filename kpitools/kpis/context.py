@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow as pa  # type: ignore[import-untyped]
+import pyarrow.compute as pc  # type: ignore[import-untyped]
 
 from kpitools.kpis.settings import KpiSettings
 from kpitools.tables import ServiceData
@@ -134,9 +134,9 @@ class KpiContext:
         frame = self.data.tables.get(table)
         if frame is None or column not in frame.columns:
             return False
-        frame = self.table(table)
+        working = self.require(table)
         return self.cached(
-            f"has:{table}.{column}", lambda: bool(frame[column].notna().any())
+            f"has:{table}.{column}", lambda: bool(working[column].notna().any())
         )
 
     def require(self, table: str, columns: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -200,7 +200,7 @@ class KpiContext:
             matches = index.store_codes[np.where(found, positions, 0)] == store_codes
             return np.where(found & matches, positions, -1)
         keys = np.where(found, store_codes * len(index.numbers) + number_codes, -1)
-        positions = np.asarray(index.keys.get_indexer(keys))
+        positions = np.asarray(index.keys.get_indexer(pd.Index(keys)))
         return np.where(found, positions, -1)
 
     def table_positions(self, table: str) -> np.ndarray:
@@ -243,7 +243,7 @@ class KpiContext:
     def _build_maintenance_mask(self) -> pd.Series:
         orders = self.repair_orders
         if self.has_values("ro_lines", "system_group"):
-            lines = self.table("ro_lines")
+            lines = self.require("ro_lines")
             positions = self.table_positions("ro_lines")
             is_other = (lines["system_group"] != "maintenance").fillna(True)
             has_other = np.zeros(len(orders), dtype=bool)

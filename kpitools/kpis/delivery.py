@@ -37,36 +37,43 @@ def on_time_units(context: KpiContext) -> pd.DataFrame:
     return ro_units(context, on_time, keep)
 
 
-_CYCLE = dict(
-    numerator="",
-    denominator="ROs with an end time",
-    unit_of_analysis="repair orders with an end time",
-    direction="down",
-    format="days",
-    requires=("repair_orders.opened_at",),
-    settings=("cycle_time_end", "cycle_time_quantile"),
-    units=cycle_time_units,
-    source="China: same-day delivery >= 80% of ROs",
-    is_proportion=False,
-    notes="Compare within an RO type: body and paint work takes days.",
-)
+def _cycle_time_definition(
+    name: str, label_en: str, label_zh: str, aggregation: str, formula: str
+) -> KpiDefinition:
+    return KpiDefinition(
+        name=name,
+        label_en=label_en,
+        label_zh=label_zh,
+        numerator="",
+        denominator="ROs with an end time",
+        unit_of_analysis="repair orders with an end time",
+        direction="down",
+        aggregation=aggregation,
+        format="days",
+        requires=("repair_orders.opened_at",),
+        settings=("cycle_time_end", "cycle_time_quantile"),
+        units=cycle_time_units,
+        formula=formula,
+        source="China: same-day delivery >= 80% of ROs",
+        is_proportion=False,
+        notes="Compare within an RO type: body and paint work takes days.",
+    )
+
 
 for _definition in (
-    KpiDefinition(
-        name="cycle_time_median",
-        label_en="Cycle time, median (days)",
-        label_zh="维修周期中位数（天）",
-        aggregation="median",
-        formula="median(cycle_time_end - opened_at)",
-        **_CYCLE,
+    _cycle_time_definition(
+        "cycle_time_median",
+        "Cycle time, median (days)",
+        "维修周期中位数（天）",
+        "median",
+        "median(cycle_time_end - opened_at)",
     ),
-    KpiDefinition(
-        name="cycle_time_p90",
-        label_en="Cycle time, 90th percentile (days)",
-        label_zh="维修周期90分位（天）",
-        aggregation="quantile",
-        formula="quantile(cycle_time_end - opened_at, cycle_time_quantile)",
-        **_CYCLE,
+    _cycle_time_definition(
+        "cycle_time_p90",
+        "Cycle time, 90th percentile (days)",
+        "维修周期90分位（天）",
+        "quantile",
+        "quantile(cycle_time_end - opened_at, cycle_time_quantile)",
     ),
     KpiDefinition(
         name="on_time_delivery",

@@ -336,14 +336,14 @@ def _group_ids(
             codes = column.cat.codes.to_numpy().astype("int64") + 1
             size = len(column.cat.categories) + 1
         else:
-            codes, uniques = pd.factorize(column)
-            codes, size = codes.astype("int64") + 1, len(uniques) + 1
+            labels, uniques = pd.factorize(column)
+            codes, size = np.asarray(labels, dtype="int64") + 1, len(uniques) + 1
         capacity *= size
         if capacity >= 2**62:
             return None, np.empty(0, dtype="int64")
         combined = combined * size + codes
-    group_ids, uniques = pd.factorize(combined)
-    first_rows = np.empty(len(uniques), dtype="int64")
+    group_ids, group_keys = pd.factorize(combined)
+    first_rows = np.empty(len(group_keys), dtype="int64")
     # Assigning in reverse leaves the first row of each group in place.
     first_rows[group_ids[::-1]] = np.arange(len(units) - 1, -1, -1)
     return group_ids, first_rows

@@ -96,7 +96,7 @@ def _order_measures(
 def _line_measures(
     context: KpiContext, measures: list[str], split: bool
 ) -> pd.DataFrame:
-    lines = context.table("ro_lines")
+    lines = context.require("ro_lines")
     positions = context.table_positions("ro_lines")
     valid = positions >= 0
     frame = pd.DataFrame({"_ro_pos": positions[valid]})
@@ -178,7 +178,7 @@ def _door_rates(context: KpiContext, store_ids: pd.Series) -> pd.Series:
         return pd.Series(float(context.settings.door_labor_rate), index=store_ids.index)
     if not context.has_values("stores", "door_labor_rate"):
         return pd.Series(np.nan, index=store_ids.index)
-    stores = context.data.tables["stores"]
+    stores = context.require("stores")
     rates = stores.set_index(stores["store_id"].astype("str"))["door_labor_rate"]
     # Mapping a categorical maps its few categories, not every row.
     return store_ids.astype("category").map(rates).astype("float64")

@@ -27,14 +27,14 @@ def warranty_claim_units(context: KpiContext) -> pd.DataFrame:
         is_warranty |= (orders["pay_type"] == "warranty").fillna(False).to_numpy(bool)
         sources += 1
     if context.has_values("ro_lines", "pay_type"):
-        lines = context.table("ro_lines")
+        lines = context.require("ro_lines")
         positions = context.table_positions("ro_lines")
         on_warranty = (lines["pay_type"] == "warranty").fillna(False).to_numpy(bool)
         hits = positions[on_warranty & (positions >= 0)]
         is_warranty[hits] = True
         sources += 1
     if context.data.has("warranty_claims"):
-        claims = context.table("warranty_claims")
+        claims = context.require("warranty_claims")
         positions = context.table_positions("warranty_claims")
         is_warranty[positions[positions >= 0]] = True
         sources += 1 if len(claims) else 0
@@ -56,7 +56,7 @@ def warranty_rejection_units(context: KpiContext) -> pd.DataFrame:
         rejected = claims["is_rejected_first"].astype("boolean")
     if context.has_values("warranty_claims", "status"):
         by_status = claims["status"].isin(REJECTED_STATUSES).astype("boolean")
-        by_status[claims["status"].isna()] = pd.NA
+        by_status = by_status.mask(claims["status"].isna())
         rejected = rejected.fillna(by_status)
     known = rejected.notna().to_numpy()
     if not known.any():
