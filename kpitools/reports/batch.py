@@ -284,13 +284,15 @@ def _run_rootcause_studies(
                 f"Notebook {Path(notebook).name} does not declare {missing}."
             )
             continue
-        # Pass the offered parameters the notebook declares; period and window
-        # are optional there.
+        # Pass the offered parameters the notebook declares: only store_id and
+        # data_dir are required of it, period, window and language are optional.
         parameters = {
             name: value for name, value in offered.items() if name in declared
         }
         parameters["store_id"] = store.store_id
         target = batch.out_dir / ROOTCAUSE_FOLDER / f"{store.store_id}.ipynb"
+        if "summary_path" in declared:
+            parameters["summary_path"] = str(target.with_suffix(".json"))
         _run_guarded(store.rootcause, notebook, target, parameters, timeout)
 
 

@@ -129,10 +129,12 @@ def render_index(batch: ReportBatch, language: str = "en") -> str:
         overview=_outcome_row(batch.overview, batch.out_dir),
         rootcause_requested=batch.rootcause_requested,
         headline_columns=columns,
+        # The data folder and period are shown at the top, and the comeback
+        # window is among the KPI settings.
         run_parameters={
             name: value
             for name, value in batch.parameters.items()
-            if name not in ("data_dir",)
+            if name not in ("data_dir", "period", "comeback_window_days")
         },
         settings=first.get("settings", {}),
         import_columns=import_columns,
@@ -163,7 +165,7 @@ def _store_row(
         "error": store.error,
         "html": _relative(store.html, out_dir),
         "notebook": _relative(store.notebook, out_dir),
-        "n_repair_orders": store.summary.get("n_repair_orders") or "",
+        "n_repair_orders": format_value(store.summary.get("n_repair_orders")),
         "headline": [_headline_cell(kpis.get(column["kpi"])) for column in columns],
         "rootcause_html": _relative(rootcause.html, out_dir)
         if rootcause is not None and rootcause.ok
