@@ -41,6 +41,10 @@ KERNEL_NAME = "python3"
 # Seconds one cell may run before nbclient stops it; a store report runs in
 # well under a minute on the bundled sample.
 NOTEBOOK_TIMEOUT_SECONDS = 600
+# nbconvert warns on every export that plot images lack alternative text,
+# which would repeat once per store; its errors still show.
+_EXPORT_LOGGER = logging.getLogger(f"{__name__}.nbconvert")
+_EXPORT_LOGGER.setLevel(logging.ERROR)
 # A top-level assignment in a parameters cell: "name = ..." or "name: type = ...".
 _ASSIGNMENT = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=]*)?=")
 
@@ -229,6 +233,7 @@ def export_html(executed_notebook: str | Path) -> Path:
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        log=_EXPORT_LOGGER,
     )
     body, _ = exporter.from_notebook_node(contents)
     page = path.with_suffix(".html")
