@@ -178,21 +178,25 @@ def caveats_table(card: pd.DataFrame, language: str = "en") -> pd.DataFrame:
 
 
 def import_accounting_table(import_summary: dict[str, Any]) -> pd.DataFrame:
-    """Lay out an import summary's per-table row counts as a table.
+    """Lay out an import summary's row accounting: one row per table.
 
-    Entries whose value is a mapping become rows (one per table) with their
-    scalar items as columns, such as rows read, used and set aside. An empty
-    summary gives an empty table.
+    The per-table counts are read from the summary's ``"tables"`` mapping (or
+    from the top level when it has none): rows read, used and set aside, and
+    one column per reason a row was set aside, named ``set aside: <reason>``.
+    An empty summary gives an empty table.
     """
-    rows = {
-        name: {
-            key: item
-            for key, item in value.items()
-            if not isinstance(item, dict | list)
-        }
-        for name, value in import_summary.items()
-        if isinstance(value, dict)
-    }
+    tables = import_summary.get("tables", import_summary)
+    rows = {}
+    for name, counts in tables.items():
+        if not isinstance(counts, dict):
+            continue
+        row = {}
+        for key, value in counts.items():
+            if isinstance(value, dict):
+                row.update({f"set aside: {reason}": n for reason, n in value.items()})
+            elif not isinstance(value, list):
+                row[key] = value
+        rows[name] = row
     return pd.DataFrame.from_dict(rows, orient="index")
 
 

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import pandas as pd
 
 from kpitools.reports.batch import NotebookOutcome, ReportBatch, StoreReport
+from kpitools.reports.display import import_accounting_table
 from kpitools.reports.summary import HEADLINE_KPIS, format_value
 
 __all__ = ["INDEX_FILE", "render_index", "write_index"]
@@ -49,6 +51,7 @@ _TEXT = {
         "settings": "Settings used",
         "import_accounting": "Import row accounting",
         "table": "Table",
+        "absent_tables": "Tables this source does not provide",
         "no_import": (
             "The data folder has no import summary (sample data, or written "
             "without 'kpitools import')."
@@ -83,6 +86,7 @@ _TEXT = {
         "settings": "所用设置",
         "import_accounting": "导入行数核对",
         "table": "表",
+        "absent_tables": "此数据源未提供的表",
         "no_import": (
             "数据文件夹中没有导入摘要（示例数据，或未经 'kpitools import' 写入）。"
         ),
@@ -139,6 +143,7 @@ def render_index(batch: ReportBatch, language: str = "en") -> str:
         settings=first.get("settings", {}),
         import_columns=import_columns,
         import_rows=import_rows,
+        absent_tables=first.get("import_summary", {}).get("absent_tables", []),
     )
 
 
@@ -208,27 +213,25 @@ def _outcome_row(
 def _import_table(
     import_summary: dict[str, Any],
 ) -> tuple[list[str], list[dict[str, Any]]]:
-    """Lay out the import summary's per-table counts as rows and columns.
+    """Return the columns and rows of the import row accounting table."""
+    table = import_accounting_table(import_summary)
+    rows = [
+        {
+            "name": name,
+            "counts": {column: _count_text(value) for column, value in counts.items()},
+        }
+        for name, counts in table.to_dict(orient="index").items()
+    ]
+    return [str(column) for column in table.columns], rows
 
-    Entries whose value is a mapping of scalars become rows (one per table);
-    other scalar entries form one row named ``total``.
-    """
-    rows, columns, totals = [], [], {}
-    for name, value in import_summary.items():
-        if isinstance(value, dict):
-            scalars = {
-                key: item
-                for key, item in value.items()
-                if not isinstance(item, dict | list)
-            }
-            rows.append({"name": name, "values": scalars})
-            columns += [key for key in scalars if key not in columns]
-        elif not isinstance(value, list):
-            totals[name] = value
-    if totals:
-        rows.append({"name": "total", "values": totals})
-        columns += [key for key in totals if key not in columns]
-    return columns, rows
+
+def _count_text(value: object) -> str:
+    """Format a row count; missing counts are blank, 6.0 is 6."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return f"{int(value):,}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
 
 
 def _relative(path: Path | None, out_dir: Path) -> str | None:

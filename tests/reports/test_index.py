@@ -1,0 +1,100 @@
+"""Tests of kpitools.reports.index and the display tables, without notebooks."""
+
+from pathlib import Path
+
+from kpitools.reports import (
+    ReportBatch,
+    StoreReport,
+    format_value,
+    import_accounting_table,
+    render_index,
+)
+
+# Shaped like the summary that 'kpitools import' writes.
+IMPORT_SUMMARY = {
+    "profile": "dms-labor-lines",
+    "tables": {
+        "ro_lines": {
+            "rows_read": 6171,
+            "rows_used": 6170,
+            "rows_quarantined": 1,
+            "quarantined_by_reason": {"unknown_code": 1},
+        },
+        "repair_orders": {"rows_read": 3237, "rows_used": 3237},
+    },
+    "absent_tables": ["surveys", "appointments"],
+}
+
+
+def _summary(store_id: str) -> dict:
+    row = {
+        "kpi": "comeback_candidate_rate",
+        "label": "Comeback rate (candidate)",
+        "value": 0.125,
+        "n": 80,
+        "ci_low": 0.069,
+        "ci_high": 0.215,
+        "benchmark": 0.05,
+        "flag": "worse",
+        "available": True,
+        "format": "percent",
+    }
+    return {
+        "store_id": store_id,
+        "period": "2025-01:2025-12",
+        "n_repair_orders": 3237,
+        "settings": {"comeback_window_days": 30},
+        "import_summary": IMPORT_SUMMARY,
+        "scorecard": [row],
+        "kpis": {row["kpi"]: row},
+    }
+
+
+def _batch(tmp_path: Path) -> ReportBatch:
+    good = StoreReport(
+        notebook=tmp_path / "stores" / "S1.ipynb",
+        html=tmp_path / "stores" / "S1.html",
+        store_id="S1",
+        summary=_summary("S1"),
+    )
+    failed = StoreReport(
+        notebook=tmp_path / "stores" / "S2.ipynb",
+        store_id="S2",
+        error="KeyError: <no column 'vin'>",
+    )
+    return ReportBatch(tmp_path, tmp_path / "data", {"language": "en"}, [good, failed])
+
+
+def test_import_accounting_rows_per_table():
+    table = import_accounting_table(IMPORT_SUMMARY)
+
+    assert list(table.index) == ["ro_lines", "repair_orders"]
+    assert table.loc["ro_lines", "rows_read"] == 6171
+    assert table.loc["ro_lines", "set aside: unknown_code"] == 1
+
+
+def test_index_shows_headline_and_failure(tmp_path):
+    page = render_index(_batch(tmp_path))
+
+    assert 'href="stores/S1.html"' in page
+    assert "12.5% ▼" in page  # 0.125 as a percentage, flagged worse
+    assert "3,237" in page
+    # The reason is escaped, so the angle brackets cannot break the page.
+    assert "KeyError: &lt;no column &#39;vin&#39;&gt;" in page
+
+
+def test_index_shows_import_accounting(tmp_path):
+    page = render_index(_batch(tmp_path))
+
+    assert "6,171" in page
+    assert "set aside: unknown_code" in page
+    assert "surveys, appointments" in page
+
+
+def test_format_value_by_format():
+    # Expected strings written by hand from the format rules.
+    assert format_value(0.253, "percent") == "25.3%"
+    assert format_value(1234.5, "currency") == "1,234.50"
+    assert format_value(77.087, "score") == "77.1"
+    assert format_value(float("nan"), "percent") == "n/a"
+    assert format_value(None) == "n/a"
