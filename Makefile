@@ -41,8 +41,8 @@ $(INSTALL_STAMP): pyproject.toml | $(PYTHON)
 install: $(INSTALL_STAMP) ## create .venv if needed and install kpitools with test tools
 
 report: $(INSTALL_STAMP) ## build every sample store's report and print the index page
+	@# kpitools report prints the path of the index page as its last line.
 	$(VENV)/bin/kpitools report $(SAMPLE_DATA) --out $(SAMPLE_REPORTS)
-	@echo "Index page: $(abspath $(SAMPLE_REPORTS))/index.html"
 
 test: $(INSTALL_STAMP) ## unit tests, nbval on the notebooks, ruff check and format check
 	@status=0; \

@@ -127,9 +127,9 @@ def kpi_funnel_plot(
     """Draw a funnel plot of one rate KPI across stores or advisors.
 
     The units are the rows of ``kpi_table`` for ``kpi``, labelled by the
-    ``group`` columns joined with ``/`` (rows with a missing code are left
-    out); the target is ``target`` (a published
-    benchmark) or, when None, the pooled rate of all units (the peer network).
+    ``group`` columns joined with ``/``. Rows with a missing code are left out.
+    The target is ``target`` (a published benchmark) or, when None, the pooled
+    rate of all units (the peer network).
     Limits, overdispersion checks and the adjustment follow
     :func:`kpitools.stats.funnel_table` (Spiegelhalter 2005, Statistics in
     Medicine 24:1185).

@@ -105,10 +105,11 @@ def write_index(batch: ReportBatch, language: str = "en") -> Path:
 def render_index(batch: ReportBatch, language: str = "en") -> str:
     """Return the HTML of the index page for ``batch``.
 
-    One row per store with its headline KPIs (value, flag and, as a tooltip,
-    the interval and benchmark) and links to its page and notebook; a failed
-    store shows the reason instead. Below: the group overview, the root-cause
-    studies, the settings used and the import row accounting.
+    The page has one row per store with its headline KPIs and links to its
+    page and notebook. Each value carries its flag, and its tooltip gives the
+    interval and benchmark. A failed store shows the reason instead. Below
+    the table come the group overview, the root-cause studies, the settings
+    used and the import row accounting.
     """
     text = _TEXT.get(language, _TEXT["en"])
     summaries = [store.summary for store in batch.stores if store.ok]

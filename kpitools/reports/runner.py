@@ -35,7 +35,7 @@ STORE_REPORT_NOTEBOOK = NOTEBOOKS_DIR / "store_report.ipynb"
 GROUP_OVERVIEW_NOTEBOOK = NOTEBOOKS_DIR / "group_overview.ipynb"
 ROOTCAUSE_NOTEBOOK = NOTEBOOKS_DIR / "return_rate_rootcause.ipynb"
 
-# The kernel that ipykernel installs in every environment; a kernel name saved
+# The kernel that ipykernel installs in every environment. A kernel name saved
 # in a notebook's metadata (a conda env, say) may not exist on another machine.
 KERNEL_NAME = "python3"
 # Seconds one cell may run before nbclient stops it; a store report runs in
