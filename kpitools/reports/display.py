@@ -213,7 +213,7 @@ def store_profile(data: ServiceData, store_id: str) -> dict[str, Any]:
     if match.empty:
         return {"store_id": store_id}
     return {
-        key: (None if pd.isna(value) else value)
+        str(key): (None if pd.isna(value) else value)
         for key, value in match.iloc[0].to_dict().items()
     }
 
