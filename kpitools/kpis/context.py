@@ -86,14 +86,22 @@ class KpiContext:
     by
         Grouping keys of the call (unit functions use it to pick line-level
         pay types when ``pay_type`` is a key).
+    month_range
+        Inclusive month codes of the call's period, None for all data
+        (snapshot KPIs such as retention use it to pick their months).
     """
 
     def __init__(
-        self, data: ServiceData, settings: KpiSettings, by: tuple[str, ...] = ()
+        self,
+        data: ServiceData,
+        settings: KpiSettings,
+        by: tuple[str, ...] = (),
+        month_range: tuple[int, int] | None = None,
     ) -> None:
         self.data = data
         self.settings = settings
         self.by = by
+        self.month_range = month_range
         self._cache: dict[str, Any] = {}
 
     def cached(self, key: str, build: Callable[[], T]) -> T:

@@ -26,7 +26,9 @@ Generated from the KPI registry (`kpitools.kpis.REGISTRY`) by
 Every KPI is computed by `kpitools.kpis.compute_kpis` over any grouping
 (store, advisor, technician, month, pay type, lane, RO type, model, vehicle
 age band). Ratio KPIs sum numerators and denominators over the units of a
-group and divide, so they add up across groups. A KPI whose input table or
+group and divide, so they add up across groups. Retention and churn are
+the exception: they count the service base at the end of the period (each
+month's end when grouped by month), so months do not add up. A KPI whose input table or
 column is missing, or entirely empty, is reported as not available with the
 reason, never as zero. Benchmarks with their sources are given where a
 published figure exists; otherwise the peer network (all stores in the data)

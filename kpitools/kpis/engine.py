@@ -106,7 +106,7 @@ def compute_kpis(
         list(REGISTRY.values()) if kpis is None else [get_kpi(name) for name in kpis]
     )
     month_range = parse_period(period)
-    context = KpiContext(data, settings, keys)
+    context = KpiContext(data, settings, keys, month_range)
     groups = _group_frame(context, keys, month_range)
     pieces = [
         _compute_one(context, definition, keys, month_range, groups)

@@ -64,13 +64,17 @@ SETTING_MEANINGS: dict[str, tuple[str, str]] = {
         "split every money and hours KPI by pay type even when not grouped by it",
         "即使未按结算方式分组，金额和工时类指标也按结算方式拆分",
     ),
+    "retention_base_months": (
+        "the service base at the period end: vehicles with a visit in these months",
+        "期末的服务基盘：最近多少个月内有进厂记录的车辆",
+    ),
     "retention_window_months": (
-        "a vehicle is retained if it returns for a paid visit within these months",
-        "车辆在多少个月内再次自费进厂视为保留",
+        "a base vehicle is retained if it had a customer-pay visit in these months",
+        "基盘车辆在最近多少个月内有自费进厂视为保留",
     ),
     "churn_threshold_months": (
-        "a vehicle is churned if it has no visit within these months",
-        "车辆在多少个月内未再进厂视为流失",
+        "a base vehicle is churned if its last visit is older than these months",
+        "基盘车辆最后一次进厂早于多少个月前视为流失",
     ),
     "cancellation_cutoff_hours": (
         "a cancellation at least this many hours before the slot is not a no-show",
@@ -157,9 +161,16 @@ class KpiSettings:
         ``"candidate"`` or ``"confirmed"`` comebacks count as not fixed.
     pay_type_split
         Split money and hours KPIs by pay type even when ``by`` lacks it.
-    retention_window_months, churn_threshold_months
-        Months within which a vehicle must return for a paid visit (retained)
-        or any visit (not churned).
+    retention_base_months
+        Service base at the end of a month: vehicles of the store with any
+        visit in this many months up to and including that month.
+    retention_window_months
+        A base vehicle is retained if it had a customer-pay visit in this many
+        months up to and including the month.
+    churn_threshold_months
+        A base vehicle is churned if its last visit lies at least this many
+        months before the month (so it must be below
+        ``retention_base_months``).
     cancellation_cutoff_hours
         A cancellation at least this many hours before the slot removes the
         appointment from the show-rate denominator; a later one is a no-show.
@@ -210,6 +221,7 @@ class KpiSettings:
     ftf_exclude_maintenance: bool = True
     first_time_fix_basis: str = "candidate"
     pay_type_split: bool = False
+    retention_base_months: int = 24
     retention_window_months: int = 12
     churn_threshold_months: int = 12
     cancellation_cutoff_hours: float = 24.0
@@ -228,7 +240,18 @@ class KpiSettings:
 
     def __post_init__(self) -> None:
         _check_positive(self, "comeback_window_days", "same_visit_hours")
-        _check_positive(self, "retention_window_months", "churn_threshold_months")
+        _check_positive(
+            self,
+            "retention_base_months",
+            "retention_window_months",
+            "churn_threshold_months",
+        )
+        if self.churn_threshold_months >= self.retention_base_months:
+            raise ValueError(
+                f"churn_threshold_months ({self.churn_threshold_months}) must be "
+                f"below retention_base_months ({self.retention_base_months}), or "
+                "no vehicle of the base could be churned."
+            )
         _check_positive(self, "labor_unit_minutes", "followup_days", "csi_mean_scale")
         if self.comeback_window_km is not None and self.comeback_window_km <= 0:
             raise ValueError(

@@ -73,46 +73,113 @@ def test_on_time_without_promises(delivery_data):
 
 @pytest.fixture
 def retention_data():
+    cp, wty = "customer_pay", "warranty"
     orders = [
-        ro("V1a", "2024-01-10", vin="V1", pay_type="customer_pay", model_year=2022),
-        ro("V1b", "2024-06-10", vin="V1", pay_type="customer_pay", model_year=2022),
-        ro("V2a", "2024-01-15", vin="V2", pay_type="customer_pay", model_year=2015),
-        ro("V2b", "2025-03-01", vin="V2", pay_type="warranty", model_year=2015),
-        ro("V3a", "2024-01-20", vin="V3", pay_type="warranty", model_year=2022),
-        ro("V4a", "2024-02-01", vin="V4", pay_type="customer_pay", model_year=2022),
-        ro("V4b", "2024-02-20", vin="V4", pay_type="customer_pay", model_year=2022),
-        # sets the end of the data
-        ro("V9a", "2026-01-01", vin="V9", pay_type="customer_pay", model_year=2022),
+        ro("V1a", "2024-01-10", vin="V1", pay_type=cp, model_year=2022),
+        ro("V1b", "2024-06-10", vin="V1", pay_type=cp, model_year=2022),
+        ro("V2a", "2024-01-15", vin="V2", pay_type=cp, model_year=2015),
+        ro("V2b", "2025-03-01", vin="V2", pay_type=wty, model_year=2015),
+        ro("V3a", "2024-01-20", vin="V3", pay_type=wty, model_year=2022),
+        ro("V4a", "2024-02-01", vin="V4", pay_type=cp, model_year=2022),
+        ro("V4b", "2024-02-20", vin="V4", pay_type=cp, model_year=2022),
+        ro("V5a", "2025-06-05", vin="V5", pay_type=cp, model_year=2022),
+        ro("V6a", "2025-02-05", vin="V6", pay_type=cp, model_year=2022),
+        ro("V6b", "2025-12-05", vin="V6", pay_type=wty, model_year=2022),
+        # the last month of the data
+        ro("V9a", "2026-01-01", vin="V9", pay_type=cp, model_year=2024),
     ]
     return make_data(repair_orders=orders)
 
 
-def test_retention_12_months(retention_data):
+# Worked by hand. At the end of 2026-01 the base (ROs in 2024-02..2026-01) is
+# V1 (last 2024-06), V2 (2025-03), V4 (2024-02), V5, V6, V9; V3 (2024-01) has
+# dropped out. Customer-pay ROs in 2025-02..2026-01: V5, V6 (2025-02), V9.
+# Last RO in 2025-01 or earlier (churned): V1, V4.
+
+
+def test_retention_at_data_end(retention_data):
     row = kpi_row(retention_data, "retention_rate")
-    # base: V1 Jan, V1 Jun, V2 Jan, V3 Jan, V4 Feb (last visit of the month);
-    # only V1 Jan has a paid return within 12 months
-    assert row["denominator"] == 5
-    assert row["numerator"] == 1
+    assert row["denominator"] == 6
+    assert row["numerator"] == 3
 
 
-def test_churn_12_months(retention_data):
-    # V1 Jun, V2 Jan (411 days), V3, V4 have no visit within 12 months
-    assert kpi_row(retention_data, "churn_rate")["value"] == pytest.approx(4 / 5)
+def test_churn_at_data_end(retention_data):
+    assert kpi_row(retention_data, "churn_rate")["value"] == pytest.approx(2 / 6)
+
+
+def test_retention_for_last_month(retention_data):
+    # The look-forward definition had no complete window here (n = 0).
+    row = kpi_row(retention_data, "retention_rate", period="2026-01")
+    assert row["available"]
+    assert row["n"] == 6
+    assert row["value"] == pytest.approx(3 / 6)
+
+
+def test_retention_mid_period(retention_data):
+    # End of 2025-06: base (2023-07..2025-06) V1, V2, V3, V4, V5, V6;
+    # customer-pay in 2024-07..2025-06: V5, V6; last RO <= 2024-06: V1, V3, V4.
+    period = "2025-01:2025-06"
+    retention = kpi_row(retention_data, "retention_rate", period=period)
+    churn = kpi_row(retention_data, "churn_rate", period=period)
+    assert retention["denominator"] == 6
+    assert retention["numerator"] == 2
+    assert churn["numerator"] == 3
+
+
+def test_retention_by_month_snapshots(retention_data):
+    table = kpi_by(retention_data, "retention_rate", "month")
+    # each month is its own snapshot: 2025-06 as above, 2026-01 as at the end
+    assert table.loc["2025-06", "numerator"] == 2
+    assert table.loc["2025-06", "denominator"] == 6
+    assert table.loc["2026-01", "denominator"] == 6
+    # end of 2024-01: V1, V2, V3 in the base, V1 and V2 paid
+    assert table.loc["2024-01", "numerator"] == 2
+    assert table.loc["2024-01", "denominator"] == 3
 
 
 def test_churn_threshold_setting(retention_data):
-    settings = KpiSettings(churn_threshold_months=18)
-    # V2 now returns within the threshold: V1 Jun, V3, V4 churn
+    settings = KpiSettings(churn_threshold_months=6)
+    # last RO in 2025-07 or earlier: V1, V2 (2025-03), V4, V5 (2025-06)
     assert kpi_row(retention_data, "churn_rate", settings)["value"] == pytest.approx(
-        3 / 5
+        4 / 6
     )
+
+
+def test_retention_base_setting(retention_data):
+    settings = KpiSettings(retention_base_months=13, churn_threshold_months=12)
+    # base 2025-01..2026-01: V2, V5, V6, V9; none churned
+    retention = kpi_row(retention_data, "retention_rate", settings)
+    assert retention["denominator"] == 4
+    assert retention["numerator"] == 3
+    assert kpi_row(retention_data, "churn_rate", settings)["numerator"] == 0
+
+
+def test_retention_window_setting(retention_data):
+    settings = KpiSettings(retention_window_months=24)
+    # customer-pay in 2024-02..2026-01 adds V1 and V4
+    assert kpi_row(retention_data, "retention_rate", settings)["numerator"] == 5
+
+
+def test_churn_threshold_below_base():
+    with pytest.raises(ValueError, match="churn_threshold_months"):
+        KpiSettings(churn_threshold_months=24, retention_base_months=24)
 
 
 def test_retention_by_vehicle_age(retention_data):
     table = kpi_by(retention_data, "retention_rate", "vehicle_age")
-    # 2015 car visiting in 2024 is 9 years old; 2022 cars are 2
-    assert table.loc["6-9", "denominator"] == 1
-    assert table.loc["0-2", "value"] == pytest.approx(1 / 4)
+    # ages in 2026: 2015 car 11 years, 2022 cars 4, the 2024 car 2
+    assert table.loc["10+", "denominator"] == 1
+    assert table.loc["10+", "numerator"] == 0
+    assert table.loc["3-5", "value"] == pytest.approx(2 / 4)
+    assert table.loc["0-2", "value"] == pytest.approx(1)
+
+
+def test_retention_without_pay_type(retention_data):
+    retention_data.tables["repair_orders"]["pay_type"] = None
+    row = kpi_row(retention_data, "retention_rate")
+    assert not row["available"]
+    assert "pay_type is empty" in row["reason"]
+    assert kpi_row(retention_data, "churn_rate")["available"]
 
 
 @pytest.fixture
