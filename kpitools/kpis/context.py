@@ -170,8 +170,21 @@ class KpiContext:
 
     @property
     def data_end(self) -> pd.Timestamp:
-        """Latest RO opening in the data: the end of what can be observed."""
-        return self.cached("data_end", lambda: self.repair_orders["opened_at"].max())
+        """End of the last day with an RO opening: the end of what is observed.
+
+        Exports cover whole days, so the day's end (not the last opening time)
+        is used. A store's own subset then gets the same data end as the whole
+        group as long as it has ROs on the group's last day.
+        """
+        # NOTE: a store with no RO on the group's last day gets an earlier data
+        # end when computed alone, so its window-based KPIs may differ slightly.
+        return self.cached("data_end", self._build_data_end)
+
+    def _build_data_end(self) -> pd.Timestamp:
+        last = self.repair_orders["opened_at"].max()
+        if pd.isna(last):
+            return last
+        return last.normalize() + pd.Timedelta(days=1)
 
     def ro_attributes(self) -> pd.DataFrame:
         """RO grouping attributes aligned with :attr:`repair_orders` rows.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from kpitools.benchmarks import KPI_NAMES as BENCHMARK_KPI_NAMES
 from kpitools.kpis import (
     REGISTRY,
     KpiSettings,
@@ -113,3 +114,8 @@ def test_settings_hashable_with_weights():
     assert hash(settings) == hash(
         KpiSettings(csi_factor_weights={"factor_service_advisor": 2.0})
     )
+
+
+def test_benchmark_kpi_names_match_registry():
+    # kpitools.benchmarks keeps its own copy of the names (same layer as kpis)
+    assert tuple(BENCHMARK_KPI_NAMES) == tuple(REGISTRY)
