@@ -163,6 +163,20 @@ def test_planted_comeback_found(bundled: ServiceData) -> None:
     other_groups_rate = store.loc[by_planted & ~in_group, "is_candidate"].mean()
     assert planted_rate > 3 * colleagues_rate
     assert other_groups_rate < 2 * store.loc[~in_group, "is_candidate"].mean()
+    # The planted technician is the main electrical technician (70 % share).
+    assert 0.6 < by_planted[in_group].mean() < 0.8
+
+
+def test_planted_store_above_peers(bundled: ServiceData) -> None:
+    from kpitools.kpis import compute_kpis
+    from kpitools.stats import funnel_table
+
+    effect = PLANTED_EFFECTS["comeback"]
+    rates = compute_kpis(bundled, kpis=["comeback_candidate_rate"])
+    funnel = funnel_table(rates["numerator"], rates["denominator"], rates["store_id"])
+    position = funnel.table.set_index("group")["position_95"]
+    assert position[effect["store_id"]] == "above"
+    assert (position.drop(effect["store_id"]) != "above").all()
 
 
 def test_planted_no_show_found(bundled: ServiceData) -> None:

@@ -41,14 +41,10 @@ logger = logging.getLogger(__name__)
 SAMPLE_SEED = 20240101
 """Seed of the bundled sample in ``data/sample``."""
 
-BUNDLED_SAMPLE_OPTIONS: dict[str, int] = {
-    "seed": SAMPLE_SEED,
-    "n_repair_orders": 20_000,
-}
+BUNDLED_SAMPLE_OPTIONS: dict[str, int] = {"seed": SAMPLE_SEED}
 """Arguments of :func:`generate_sample` that produced ``data/sample``.
 
-The bundled folder has a third of the default RO count so that the
-repository stays small; every other argument is the default.
+Every argument but the seed is the default: 6 stores, 24 months, 60,000 ROs.
 """
 
 PLANTED_EFFECTS: dict[str, dict[str, object]] = {
@@ -57,11 +53,13 @@ PLANTED_EFFECTS: dict[str, dict[str, object]] = {
         "technician_id": "S03-T04",
         "system_group": "electrical",
         "rate_multiplier": 5.0,
+        "job_share": 0.7,
         "description": (
-            "Electrical jobs whose main technician is S03-T04 come back five "
-            "times as often as the base rate for electrical work; S03-T04 also "
-            "gets three times a colleague's share of the store's electrical jobs. "
-            "Every other technician, system group and store has the base rate."
+            "S03-T04 is the store's main electrical technician: he is the main "
+            "technician of 70 % of S03's electrical jobs, and those jobs come "
+            "back five times as often as the base rate for electrical work "
+            "(35 % against 7 %). Every other technician, system group and store "
+            "has the base rate."
         ),
     },
     "no_show": {

@@ -39,6 +39,8 @@ LABOR_RATE_FACTOR = {
 }
 _GROUP = {name: code for code, name in enumerate(SYSTEM_GROUPS)}
 _DMS_FLAG_SHARE = 0.55
+# A return visit can fail again; rounds of returns stop after this many.
+MAX_RETURN_ROUNDS = 4
 # Customer concern of a line: one text per system group, then the text of a
 # return visit's main line.
 COMPLAINT_TEXTS = [COMPLAINTS[group] for group in SYSTEM_GROUPS] + [
@@ -136,17 +138,23 @@ def _main_technician(
     planted = setup.planted.get("comeback")
     if planted is None:
         return technician
-    # The planted technician is the store's electrical specialist: three times
-    # a colleague's share of its electrical jobs.
+    # The planted technician is the store's electrical specialist: he does a
+    # fixed share of its electrical jobs, his colleagues the rest by weight.
     planted_store = setup.store_index(planted["store_id"])
     target = np.flatnonzero(setup.technician_ids == planted["technician_id"])[0]
-    rows = (store == planted_store) & (main_group == _GROUP[planted["system_group"]])
-    members = np.flatnonzero(setup.technician_store == planted_store)
-    weights = setup.technician_weights[members] * np.where(members == target, 3.0, 1.0)
-    local = pick_within_groups(
-        setup.rng, np.zeros(rows.sum(), dtype=np.int64), weights, members * 0
+    rows = np.flatnonzero(
+        (store == planted_store) & (main_group == _GROUP[planted["system_group"]])
     )
-    technician[rows] = members[local]
+    members = np.flatnonzero(setup.technician_store == planted_store)
+    colleagues = members[members != target]
+    local = pick_within_groups(
+        setup.rng,
+        np.zeros(len(rows), dtype=np.int64),
+        setup.technician_weights[colleagues],
+        np.zeros(len(colleagues), dtype=np.int64),
+    )
+    to_target = setup.rng.random(len(rows)) < float(planted["job_share"])
+    technician[rows] = np.where(to_target, target, colleagues[local])
     return technician
 
 
@@ -156,10 +164,32 @@ def add_comebacks(setup: GroupSetup, orders: pd.DataFrame) -> pd.DataFrame:
     Each RO comes back with a probability set by its main system group (times
     the planted multiplier for the planted technician's jobs in that group),
     after a lognormal delay with a median of 8 days (about 7 % later than 30
-    days). The DMS flags about 55 % of the returns with a cause. Afterwards as
-    many first visits (never an RO that came back) are dropped at random per
-    store as there are returns, so each store keeps its RO count.
+    days). A return visit is an RO like any other: it can fail and come back
+    in turn, with the same probabilities. The DMS flags about 55 % of the
+    returns with a cause. Afterwards as many first visits (never an RO that
+    came back) are dropped at random per store as there are returns, so each
+    store keeps its RO count.
     """
+    rng = setup.rng
+    returned, comebacks = _draw_returns(setup, orders)
+    rounds = [comebacks]
+    for _ in range(MAX_RETURN_ROUNDS - 1):
+        if rounds[-1].empty:
+            break
+        rounds.append(_draw_returns(setup, rounds[-1])[1])
+    comebacks = pd.concat(rounds, ignore_index=True)
+
+    store = orders["store"].to_numpy()
+    n_returns = np.bincount(comebacks["store"], minlength=setup.n_stores)
+    rank = rank_within(store, rng.random(len(orders)) + np.where(returned, 2.0, 0.0))
+    kept = orders[rank >= n_returns[store]]
+    return pd.concat([kept, comebacks], ignore_index=True)
+
+
+def _draw_returns(
+    setup: GroupSetup, orders: pd.DataFrame
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Return which of ``orders`` come back, and their return visits."""
     rng = setup.rng
     group = orders["main_group"].to_numpy()
     probability = np.array([COMEBACK_PROBABILITY[g] for g in SYSTEM_GROUPS])[group]
@@ -191,11 +221,10 @@ def add_comebacks(setup: GroupSetup, orders: pd.DataFrame) -> pd.DataFrame:
         rng, origin["store"].to_numpy(), setup.advisor_weights, setup.advisor_store
     )
     comebacks["advisor"] = np.where(same_advisor, origin["advisor"], other_advisor)
-    comebacks["technician"] = pick_within_groups(
-        rng,
-        origin["store"].to_numpy(),
-        setup.technician_weights,
-        setup.technician_store,
+    # The redo is assigned like any job of its system group, so return visits
+    # have the same technician mix, and the same chance to fail, as first ones.
+    comebacks["technician"] = _main_technician(
+        setup, origin["store"].to_numpy(), origin["main_group"].to_numpy()
     )
     planted_origin = (
         np.zeros(len(origin), bool) if planted_rows is None else planted_rows[returns]
@@ -207,13 +236,7 @@ def add_comebacks(setup: GroupSetup, orders: pd.DataFrame) -> pd.DataFrame:
         _draw_causes(rng, COMEBACK_CAUSE_SHARES, len(origin)),
     )
     comebacks["comeback_cause"] = np.where(comebacks["dms_flag"], causes, None)
-
-    droppable = ~returns
-    store = orders["store"].to_numpy()
-    n_returns = np.bincount(origin["store"], minlength=setup.n_stores)
-    rank = rank_within(store, rng.random(len(orders)) + np.where(droppable, 0.0, 2.0))
-    kept = orders[rank >= n_returns[store]]
-    return pd.concat([kept, comebacks], ignore_index=True)
+    return returns, comebacks.reset_index(drop=True)
 
 
 def _planted_comeback_rows(setup: GroupSetup, orders: pd.DataFrame):

@@ -34,8 +34,41 @@ def test_planted_levels_rank_first(sample_study):
 
 def test_only_planted_factors_flagged(sample_study):
     study, _ = sample_study
-    assert "system_group" in study.drivers
-    assert set(study.drivers) <= {"technician", "system_group"}
+    assert study.outcome == "confirmed"
+    scan = study.associations
+    assert set(scan.loc[scan["is_associated"], "factor"]) == {
+        "technician",
+        "system_group",
+    }
+    assert set(study.drivers) == {"technician", "system_group"}
+    assert study.fdr == 0.05
+
+
+def test_candidate_outcome_flags_only_planted_factors():
+    # Comeback candidates count every same-group return in the window, not
+    # only the ones the DMS confirmed; the planted pair must still stand alone.
+    from kpitools.rootcause import comeback_study
+    from kpitools.tables import load_data
+
+    if not (SAMPLE_DATA_DIR / "repair_orders.parquet").exists():
+        pytest.skip("the bundled sample (data/sample) is not generated yet")
+    planted = sample.PLANTED_EFFECTS["comeback"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        study = comeback_study(
+            load_data(SAMPLE_DATA_DIR),
+            store_id=planted["store_id"],
+            outcome="candidate",
+            fit_model=False,
+        )
+    scan = study.associations
+    assert set(scan.loc[scan["is_associated"], "factor"]) == {
+        "technician",
+        "system_group",
+    }
+    assert (
+        study.top_levels("technician", 1)["level"].iloc[0] == (planted["technician_id"])
+    )
 
 
 def test_summary_has_no_vin(sample_study):
