@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
-from kpitools.exceptions import ReportError
+from kpitools.exceptions import ReportError, SmallSampleWarning
 from kpitools.paths import BENCHMARKS_FILE
 from kpitools.reports.runner import (
     GROUP_OVERVIEW_NOTEBOOK,
@@ -21,7 +22,12 @@ from kpitools.reports.runner import (
     notebook_parameters,
     run_notebook,
 )
-from kpitools.reports.summary import is_return_rate_worse, read_report_summary
+from kpitools.reports.summary import (
+    RETURN_RATE_KPIS,
+    format_value,
+    is_return_rate_worse,
+    read_report_summary,
+)
 
 __all__ = [
     "LANGUAGES",
@@ -154,7 +160,8 @@ def build_reports(
         Also run the group overview once.
     rootcause
         Also run the root-cause study for each store whose return rate is
-        flagged worse than its benchmark.
+        flagged worse than its benchmark or lies above the peer network's
+        funnel (see :func:`_select_rootcause_stores`).
     progress
         Show a tqdm progress bar over the stores.
     timeout
@@ -260,11 +267,7 @@ def _run_rootcause_studies(
     timeout: int,
     progress: bool,
 ) -> None:
-    flagged = [
-        store
-        for store in batch.stores
-        if store.ok and is_return_rate_worse(store.summary)
-    ]
+    flagged = _select_rootcause_stores(batch)
     if not flagged:
         return
     try:
@@ -294,6 +297,113 @@ def _run_rootcause_studies(
         if "summary_path" in declared:
             parameters["summary_path"] = str(target.with_suffix(".json"))
         _run_guarded(store.rootcause, notebook, target, parameters, timeout)
+
+
+def _select_rootcause_stores(batch: ReportBatch) -> list[StoreReport]:
+    """Choose the stores whose return rate deserves a root-cause study.
+
+    A store whose report ran is chosen when its return rate (the first
+    available KPI of :data:`kpitools.reports.summary.RETURN_RATE_KPIS`) is
+    flagged worse than the benchmark on its scorecard, or lies above the 95%
+    upper limit of the peer network's funnel: every store in the data folder,
+    over the store report's period, around the pooled rate
+    (:func:`kpitools.stats.funnel_table`, with its random-effects widening
+    when the stores vary more than chance). The rule that chose a store is
+    written in plain words to ``store.summary["rootcause_reason"]`` for the
+    index page.
+
+    The funnel catches a store that is an outlier among its peers although
+    the published benchmark is loose (the GAC 5% ceiling for comebacks).
+    Stores whose report failed are never chosen.
+    """
+    ran = [store for store in batch.stores if store.ok]
+    outliers = _funnel_outliers(batch.data_dir, ran, batch.parameters)
+    chosen = []
+    for store in ran:
+        reasons = []
+        if is_return_rate_worse(store.summary):
+            reasons.append(_worse_reason(store.summary))
+        if store.store_id in outliers:
+            reasons.append(outliers[store.store_id])
+        if reasons:
+            store.summary["rootcause_reason"] = "; ".join(reasons)
+            chosen.append(store)
+    return chosen
+
+
+def _return_rate_row(summary: dict[str, Any]) -> dict[str, Any] | None:
+    kpis = summary.get("kpis") or {}
+    for name in RETURN_RATE_KPIS:
+        row = kpis.get(name)
+        if (
+            row is not None
+            and row.get("available", True)
+            and row.get("value") is not None
+        ):
+            return row
+    return None
+
+
+def _worse_reason(summary: dict[str, Any]) -> str:
+    row = _return_rate_row(summary) or {}
+    label = row.get("label") or row.get("kpi") or "return rate"
+    return (
+        f"{label} {format_value(row.get('value'), 'percent')} flagged worse than "
+        f"the benchmark {format_value(row.get('benchmark'), 'percent')}"
+    )
+
+
+def _funnel_outliers(
+    data_dir: Path, stores: list[StoreReport], parameters: dict[str, Any]
+) -> dict[str, str]:
+    """Return store -> reason for the stores above the peer funnel's 95% limit."""
+    by_scope: dict[tuple[str, str], list[str]] = {}
+    for store in stores:
+        row = _return_rate_row(store.summary)
+        if row is not None:
+            key = (str(row["kpi"]), str(store.summary.get("period") or ""))
+            by_scope.setdefault(key, []).append(store.store_id)
+    if not by_scope:
+        return {}
+    try:
+        from kpitools.kpis import KpiSettings, compute_kpis
+        from kpitools.stats import funnel_table
+        from kpitools.tables import load_data
+
+        data = load_data(data_dir, validate=False)
+        settings = KpiSettings(
+            comeback_window_days=int(parameters.get("comeback_window_days", 30))
+        )
+    except Exception as error:  # the scorecard rule still applies without it
+        logger.warning("No peer funnel for the root-cause choice: %s", error)
+        return {}
+    outliers = {}
+    for (kpi, period), store_ids in by_scope.items():
+        table = compute_kpis(
+            data, by=("store_id",), kpis=[kpi], period=period or None, settings=settings
+        )
+        table = table[table["available"] & (table["denominator"] > 0)]
+        if len(table) < 2:
+            continue
+        with warnings.catch_warnings():
+            # Six stores are too few for a stable overdispersion estimate; the
+            # funnel still gives the limits, widened when the stores vary more.
+            warnings.simplefilter("ignore", SmallSampleWarning)
+            funnel = funnel_table(
+                table["numerator"], table["denominator"], table["store_id"]
+            ).table
+        above = funnel[funnel["position_95"].eq("above")]
+        pooled = table["numerator"].sum() / table["denominator"].sum()
+        for row in above.itertuples():
+            if row.group in store_ids:
+                outliers[str(row.group)] = (
+                    f"{kpi.replace('_', ' ')} {format_value(row.value, 'percent')} "
+                    f"above the peer network's 95% funnel limit "
+                    f"{format_value(row.upper_95, 'percent')} "
+                    f"({len(funnel)} stores, pooled rate "
+                    f"{format_value(pooled, 'percent')})"
+                )
+    return outliers
 
 
 def _run_guarded(
