@@ -652,6 +652,7 @@ def _summary(
             }
             for s in sources
         ],
+        "scope": profile.scope.as_dict(),
         "tables": table_counts,
         "absent_tables": [
             t for t in TABLE_SCHEMAS if t not in present and t != "stores"

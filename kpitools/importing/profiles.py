@@ -15,6 +15,13 @@ Python. Its keys:
     Minutes per labour unit for fields of type ``hours`` (60: clock hours).
 ``personal``
     ``columns`` (source column -> name) and ``keep`` (names kept, hashed).
+``scope``
+    What the export was filtered to, when it does not hold all service work:
+    ``pay_types`` (canonical pay types present, e.g. ``[customer_pay]``),
+    ``work`` (``all`` or ``maintenance_and_addon``) and a ``note``. It is
+    recorded in ``import_summary.json``, and KPIs whose meaning depends on
+    the excluded work are reported as not available
+    (:data:`kpitools.kpis.SCOPE_DEPENDENT_KPIS`).
 ``fields``
     Field name -> ``{column, type, ...}``; see :class:`FieldSpec`.
 ``tables``
@@ -33,13 +40,14 @@ import yaml
 from kpitools.exceptions import ProfileError
 from kpitools.importing.readers import Layout
 from kpitools.paths import PACKAGE_DIR
-from kpitools.schemas import TABLE_SCHEMAS
+from kpitools.schemas import PAY_TYPES, TABLE_SCHEMAS
 
 __all__ = [
     "FIELD_TYPES",
     "PROFILES_DIR",
     "FieldSpec",
     "Profile",
+    "Scope",
     "TableProfile",
     "available_profiles",
     "load_profile",
@@ -61,6 +69,7 @@ FIELD_TYPES = (
     "difference",
 )
 TABLE_SOURCES = ("records", "aggregate", "explode")
+SCOPE_WORK = ("all", "maintenance_and_addon")
 VIN_CHECKS = ("always", "north_america", "never")
 
 
@@ -135,6 +144,32 @@ class TableProfile:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The part of the service work an export contains.
+
+    ``pay_types`` is None when every pay type is present; ``work`` is
+    ``"all"`` or ``"maintenance_and_addon"``.
+    """
+
+    pay_types: tuple[str, ...] | None = None
+    work: str = "all"
+    note: str = ""
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether the export holds every pay type and every kind of work."""
+        return self.pay_types is None and self.work == "all"
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the scope as written to ``import_summary.json``."""
+        return {
+            "pay_types": None if self.pay_types is None else list(self.pay_types),
+            "work": self.work,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
 class Profile:
     """A validated import profile."""
 
@@ -149,6 +184,7 @@ class Profile:
     personal_keep: tuple[str, ...]
     fields: dict[str, FieldSpec]
     tables: dict[str, TableProfile]
+    scope: Scope = field(default_factory=Scope)
 
 
 def available_profiles() -> list[str]:
@@ -197,6 +233,7 @@ def parse_profile(raw: Any, *, source: Path | None = None) -> Profile:
             "vin_check_digit",
             "labor_unit_minutes",
             "personal",
+            "scope",
             "fields",
             "tables",
         },
@@ -245,7 +282,30 @@ def parse_profile(raw: Any, *, source: Path | None = None) -> Profile:
         personal_keep=keep,
         fields=fields,
         tables=tables,
+        scope=_parse_scope(_mapping(raw, "scope", where), where),
     )
+
+
+def _parse_scope(raw: dict[str, Any], where: str) -> Scope:
+    _check_keys(raw, {"pay_types", "work", "note"}, where, "scope.")
+    pay_types = raw.get("pay_types")
+    if pay_types is not None:
+        if not isinstance(pay_types, list) or not pay_types:
+            raise ProfileError(
+                f"{where}: scope.pay_types is {pay_types!r}; give a non-empty "
+                f"list of pay types from {PAY_TYPES}."
+            )
+        unknown = sorted(set(map(str, pay_types)) - set(PAY_TYPES))
+        if unknown:
+            raise ProfileError(
+                f"{where}: scope.pay_types has unknown pay types {unknown}; use "
+                f"some of {PAY_TYPES}."
+            )
+        pay_types = tuple(str(p) for p in pay_types)
+    work = raw.get("work", "all")
+    if work not in SCOPE_WORK:
+        raise ProfileError(f"{where}: scope.work is {work!r}; use one of {SCOPE_WORK}.")
+    return Scope(pay_types=pay_types, work=work, note=str(raw.get("note", "")))
 
 
 def _parse_layout(raw: dict[str, Any], where: str) -> Layout:

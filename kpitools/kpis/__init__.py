@@ -33,21 +33,25 @@ from kpitools.kpis.registry import (
     get_kpi,
     list_kpis,
 )
+from kpitools.kpis.scope import SCOPE_DEPENDENT_KPIS, describe_scope, scope_reason
 from kpitools.kpis.settings import KpiSettings
 
 __all__ = [
     "KPI_NAMES",
     "REGISTRY",
+    "SCOPE_DEPENDENT_KPIS",
     "KpiDefinition",
     "KpiSettings",
     "column_label",
     "comeback_table",
     "compute_kpis",
+    "describe_scope",
     "get_kpi",
     "kpi_label",
     "label_columns",
     "list_kpis",
     "render_kpi_docs",
+    "scope_reason",
     "time_to_return_table",
     "value_label",
     "write_kpi_docs",

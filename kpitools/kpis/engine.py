@@ -10,6 +10,7 @@ import pandas as pd
 
 from kpitools.kpis.context import RO_ATTRIBUTES, KpiContext, KpiUnavailableError
 from kpitools.kpis.registry import REGISTRY, KpiDefinition, get_kpi
+from kpitools.kpis.scope import scope_reason
 from kpitools.kpis.settings import KpiSettings
 from kpitools.tables import ServiceData
 
@@ -196,6 +197,9 @@ def _compute_one(
     ):
         split_keys = (*keys, "pay_type")
     try:
+        reason = scope_reason(definition.name, context.data.import_summary.get("scope"))
+        if reason is not None:
+            raise KpiUnavailableError(reason)
         _check_requirements(context, definition)
         units = definition.units(context)
         units = _prepare_units(context, definition, units, split_keys, month_range)

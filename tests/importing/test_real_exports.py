@@ -141,3 +141,26 @@ def test_xtime_personal_columns_dropped(xtime):
         assert column not in repair_orders.columns
     assert xtime.data.tables["followups"] is None
     _assert_no_full_vin_outside_parquet(xtime.out_dir)
+
+
+def test_dms_scope_recorded(dms):
+    scope = dms.summary["scope"]
+    assert scope["pay_types"] == ["customer_pay"]
+    assert scope["work"] == "maintenance_and_addon"
+
+
+def test_dms_ro_type_not_invented(dms):
+    # The report carries no RO type; maintenance comes from the lines' groups.
+    orders = dms.data.tables["repair_orders"]
+    assert "ro_type" not in orders.columns or orders["ro_type"].isna().all()
+
+
+def test_dms_scope_blocks_filtered_kpis(dms):
+    from kpitools.kpis import compute_kpis
+
+    table = compute_kpis(dms.data, by=()).set_index("kpi")
+    for name in ("warranty_claim_rate", "comeback_candidate_rate"):
+        assert not table.loc[name, "available"], name
+        assert "export is limited to customer_pay" in table.loc[name, "reason"]
+    assert table.loc["revisit_rate", "available"]
+    assert table.loc["revisit_rate", "n"] > 0
