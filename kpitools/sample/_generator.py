@@ -55,7 +55,7 @@ PLANTED_EFFECTS: dict[str, dict[str, object]] = {
         "rate_multiplier": 5.0,
         "job_share": 0.7,
         "description": (
-            "S03-T04 is the store's main electrical technician: he is the main "
+            "S03-T04 is the store's main electrical technician: the main "
             "technician of 70 % of S03's electrical jobs, and those jobs come "
             "back five times as often as the base rate for electrical work "
             "(35 % against 7 %). Every other technician, system group and store "

@@ -138,8 +138,8 @@ def _main_technician(
     planted = setup.planted.get("comeback")
     if planted is None:
         return technician
-    # The planted technician is the store's electrical specialist: he does a
-    # fixed share of its electrical jobs, his colleagues the rest by weight.
+    # The planted technician is the store's electrical specialist and does a
+    # fixed share of its electrical jobs. The colleagues share the rest by weight.
     planted_store = setup.store_index(planted["store_id"])
     target = np.flatnonzero(setup.technician_ids == planted["technician_id"])[0]
     rows = np.flatnonzero(
