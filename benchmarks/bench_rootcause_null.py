@@ -8,6 +8,15 @@ effect. The share of stores where any of them is flagged estimates the
 family-wise error of the Benjamini-Hochberg scan under the global null.
 
 Run: python benchmarks/bench_rootcause_null.py [n_stores] [ros_per_store]
+
+Claim: at q = 0.05 the share of null stores with a flagged factor stays near
+q. Last measured (100 stores of 1,500 ROs over 12 months, confirmed
+comebacks, 2 cores, about 2 minutes while other work shared the cores):
+9 of 100 stores flagged a factor (9.0 %, 95 % Wilson CI 4.8 %-16.2 %).
+
+NOTE: the point estimate is above q and the interval only just reaches it.
+BH bounds this share by q only when the tests are independent or positively
+dependent, and the drivers are not yet broken down by factor here.
 """
 
 import sys
