@@ -24,6 +24,7 @@ from kpitools.kpis.labels import (
     column_label,
     kpi_label,
     label_columns,
+    report_text,
     value_label,
 )
 from kpitools.kpis.registry import (
@@ -51,6 +52,7 @@ __all__ = [
     "label_columns",
     "list_kpis",
     "render_kpi_docs",
+    "report_text",
     "scope_reason",
     "time_to_return_table",
     "value_label",

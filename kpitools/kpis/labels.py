@@ -9,10 +9,12 @@ from kpitools.kpis.registry import get_kpi
 __all__ = [
     "COLUMN_LABELS",
     "LANGUAGES",
+    "REPORT_TEXT",
     "VALUE_LABELS",
     "column_label",
     "kpi_label",
     "label_columns",
+    "report_text",
     "value_label",
 ]
 
@@ -156,3 +158,111 @@ def label_columns(frame: pd.DataFrame, language: str = "en") -> pd.DataFrame:
     """Return ``frame`` with its columns renamed to display labels."""
     _index(language)
     return frame.rename(columns={c: column_label(c, language) for c in frame.columns})
+
+
+# Section texts of the report notebooks, key -> (English, Chinese) Markdown.
+# The notebooks show one language, so a page in English has no CJK text.
+REPORT_TEXT: dict[str, tuple[str, str]] = {
+    "store_report.title": (
+        "# Store service report\n\n"
+        "One store's service KPIs for one period: a scorecard against benchmarks "
+        "with intervals and flags, monthly trends, the advisors, the settings "
+        "used and the data caveats.",
+        "# 门店售后服务报告\n\n"
+        "本报告展示一家门店在一个期间内的售后服务 KPI：与基准比较的评分卡（含置信"
+        "区间与判定）、月度趋势、服务顾问、所用设置和数据注意事项。",
+    ),
+    "store_report.scorecard": (
+        "## Scorecard\n\n"
+        "Each KPI with its sample size, 95% interval and benchmark: a published "
+        "value where one applies to this store, otherwise the peer network (all "
+        "stores in the data pooled). The flag says whether the store is *better* "
+        "or *worse* than the benchmark after a test in the KPI's direction with "
+        "Benjamini-Hochberg adjustment across the card, *no evidence* of a "
+        "difference, or *too few data*.",
+        "## 评分卡\n\n"
+        "每个 KPI 的样本量、95% 置信区间和基准：适用于本店的公开基准，否则为同业网络"
+        "（数据中所有门店合并）。判定为按 KPI 方向检验并经 Benjamini-Hochberg 校正后"
+        "的结果：*优于*、*差于*、*无证据表明存在差异* 或 *数据太少*。",
+    ),
+    "store_report.trends": (
+        "## Monthly trends\n\n"
+        "The main KPIs month by month with 95% intervals; the dashed line is the "
+        "scorecard's benchmark. Wide intervals mean few cases that month.",
+        "## 月度趋势\n\n"
+        "主要 KPI 的逐月数值及 95% 置信区间；虚线为评分卡中的基准。区间较宽表示当月"
+        "样本较少。",
+    ),
+    "store_report.advisors": (
+        "## Advisors\n\n"
+        "Each advisor's KPIs as *value (n)*. Rank advisors on intervals, not raw "
+        "rates: the caterpillar plots show each advisor's 95% interval around the "
+        "store's own value (dashed line).",
+        "## 服务顾问\n\n"
+        "每位服务顾问的 KPI，格式为 *数值（样本量）*。请依据置信区间而非原始比率对"
+        "顾问排序：毛毛虫图显示每位顾问的 95% 置信区间及本店数值（虚线）。",
+    ),
+    "store_report.settings": (
+        "## Settings used\n\nEvery definitional choice behind the KPIs above.",
+        "## 所用设置\n\n以上 KPI 所依据的全部定义选项。",
+    ),
+    "store_report.import": (
+        "## Import row accounting\n\n"
+        "Rows read, used and set aside per table when the data came from "
+        "`kpitools import`; empty for the synthetic sample.",
+        "## 导入行数核对\n\n"
+        "数据经 `kpitools import` 导入时，每张表读取、使用和隔离的行数；示例数据为空。",
+    ),
+    "store_report.caveats": (
+        "## Data caveats\n\n"
+        "KPIs with too few data for a comparison, and KPIs this data cannot "
+        "support, each with the reason. A KPI that is not available is never "
+        "shown as zero.",
+        "## 数据注意事项\n\n"
+        "数据太少无法比较的 KPI，以及此数据无法支持的 KPI，并附原因。无法计算的 KPI "
+        "不会显示为零。",
+    ),
+    "group_overview.title": (
+        "# Group overview\n\n"
+        "Every store and every advisor of the group on funnel plots for the main "
+        "rate KPIs. A funnel plot puts each unit's rate against its sample size, "
+        "with 95% and 99.8% limits around the group's pooled rate (Spiegelhalter "
+        "2005, *Statistics in Medicine* 24:1185): points outside the 99.8% limits "
+        "differ by more than chance. When the units vary more than chance allows, "
+        "the limits widen for the overdispersion, as the title of each plot says.",
+        "# 集团总览\n\n"
+        "集团内所有门店和服务顾问的主要比率类 KPI 漏斗图。漏斗图将每个单位的比率与其"
+        "样本量对照，并在集团合并比率周围画出 95% 和 99.8% 控制限（Spiegelhalter "
+        "2005, *Statistics in Medicine* 24:1185）：落在 99.8% 控制限之外的点与集团"
+        "整体水平的差异超出随机波动。",
+    ),
+    "group_overview.stores": (
+        "## Stores\n\nEach store's value and sample size for the period.",
+        "## 门店\n\n每家门店在该期间的数值和样本量。",
+    ),
+    "group_overview.advisors": (
+        "## Advisors\n\n"
+        "Every advisor of the group, labelled *store/advisor*, against the "
+        "group's pooled rate. An advisor outside the limits is worth a "
+        "conversation; one inside them is not shown to differ.",
+        "## 服务顾问\n\n"
+        "集团内每位服务顾问（标为 *门店/顾问*）与集团合并比率的比较。落在控制限之外"
+        "的顾问值得沟通；落在限内的顾问不能认为存在差异。",
+    ),
+}
+
+
+def report_text(key: str, language: str = "en") -> str:
+    """Return the Markdown of report section ``key`` in ``language``.
+
+    Raises
+    ------
+    KeyError
+        ``key`` is not in :data:`REPORT_TEXT`; the message lists the keys.
+    """
+    index = _index(language)
+    if key not in REPORT_TEXT:
+        raise KeyError(
+            f"Unknown report text {key!r}; use one of {sorted(REPORT_TEXT)}."
+        )
+    return REPORT_TEXT[key][index]

@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from kpitools.exceptions import ReportError, SmallSampleWarning
 from kpitools.paths import BENCHMARKS_FILE
+from kpitools.reports.fonts import copy_cjk_font
 from kpitools.reports.runner import (
     GROUP_OVERVIEW_NOTEBOOK,
     NOTEBOOK_TIMEOUT_SECONDS,
@@ -179,6 +180,8 @@ def build_reports(
     available = list_store_ids(data_folder)
     selected = _select_stores(store_ids, available, data_folder)
     out_folder.mkdir(parents=True, exist_ok=True)
+    # Every HTML page of the batch loads this one copy (see export_html).
+    copy_cjk_font(out_folder)
     common = {
         "period": period,
         "data_dir": str(data_folder),

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 import pandas as pd
 
 from kpitools.reports.batch import NotebookOutcome, ReportBatch, StoreReport
 from kpitools.reports.display import import_accounting_table
+from kpitools.reports.fonts import cjk_font_face_css, find_cjk_font_asset
 from kpitools.reports.summary import HEADLINE_KPIS, format_value
 
 __all__ = ["INDEX_FILE", "render_index", "write_index"]
@@ -122,7 +124,12 @@ def render_index(batch: ReportBatch, language: str = "en") -> str:
         undefined=jinja2.StrictUndefined,
     )
     import_columns, import_rows = _import_table(first.get("import_summary", {}))
+    page = batch.out_dir / INDEX_FILE
+    font_file = find_cjk_font_asset(page, levels=0)
     return environment.get_template("index.html.j2").render(
+        font_css=""
+        if font_file is None
+        else markupsafe.Markup(cjk_font_face_css(page, font_file)),
         text=text,
         language=language,
         generated_at=datetime.now().strftime("%Y-%m-%d %H:%M"),

@@ -11,6 +11,7 @@ from typing import Any
 
 from kpitools.exceptions import ReportError, UnknownParameterError
 from kpitools.paths import NOTEBOOKS_DIR
+from kpitools.reports.fonts import cjk_font_face_css, find_cjk_font_asset
 
 __all__ = [
     "GROUP_OVERVIEW_NOTEBOOK",
@@ -222,6 +223,10 @@ def run_notebook(
 def export_html(executed_notebook: str | Path) -> Path:
     """Write the executed notebook as an HTML page without code cells' input.
 
+    When a CJK font was copied into an ``assets`` folder beside the page or
+    above it (:func:`kpitools.reports.fonts.copy_cjk_font`), the page loads
+    it with ``@font-face``, so Chinese text renders without system fonts.
+
     Returns the path of the page: the notebook's path with the suffix ``.html``.
     """
     import nbformat
@@ -237,5 +242,10 @@ def export_html(executed_notebook: str | Path) -> Path:
     )
     body, _ = exporter.from_notebook_node(contents)
     page = path.with_suffix(".html")
+    font_file = find_cjk_font_asset(page)
+    if font_file is not None:
+        body = body.replace(
+            "</head>", cjk_font_face_css(page, font_file) + "</head>", 1
+        )
     page.write_text(body, encoding="utf-8")
     return page
