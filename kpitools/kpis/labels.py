@@ -86,6 +86,11 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "worse": ("worse", "劣于基准"),
     "no evidence": ("no evidence", "无显著差异"),
     "too few data": ("too few data", "数据不足"),
+    # the benchmark source when no published value applies
+    "peer network (all stores pooled)": (
+        "peer network (all stores pooled)",
+        "同业网络（数据中所有门店合并）",
+    ),
     "up": ("higher is better", "越高越好"),
     "down": ("lower is better", "越低越好"),
     "band": ("target range", "目标区间"),

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from kpitools.kpis import get_kpi
+from kpitools.kpis import get_kpi, value_label
 from kpitools.reports.summary import format_value
 from kpitools.tables import ServiceData
 
@@ -100,7 +100,9 @@ def scorecard_table(card: pd.DataFrame, language: str = "en") -> pd.DataFrame:
             )
         ],
         names["benchmark"]: _formatted(card["benchmark"], formats),
-        names["source"]: card["benchmark_source"].fillna(""),
+        names["source"]: card["benchmark_source"]
+        .fillna("")
+        .map(lambda source: value_label(source, language)),
         names["flag"]: card["flag"].map(lambda flag: flags.get(flag, flag)),
     }
     return pd.DataFrame(rows).set_index(names["kpi"])

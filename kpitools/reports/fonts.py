@@ -39,6 +39,9 @@ ASSETS_FOLDER = "assets"
 # Family name of the @font-face rule; distinct from the installed font's name
 # so that the page uses the bundled file even where a system font exists.
 CJK_WEB_FONT_FAMILY = "kpitools CJK"
+# CJK radicals, punctuation, kana, unified ideographs (with extension A),
+# compatibility ideographs and forms, full-width forms, and extensions B-F.
+CJK_UNICODE_RANGE = "U+2E80-9FFF, U+F900-FAFF, U+FE30-FE4F, U+FF00-FFEF, U+20000-2FA1F"
 
 
 def cjk_font_file() -> Path | None:
@@ -133,16 +136,21 @@ def cjk_font_face_css(page: str | Path, font_file: str | Path) -> str:
     usual system CJK fonts are tried by the browser's fallback.
     """
     relative = Path(os.path.relpath(font_file, Path(page).resolve().parent))
+    # The bundled font comes first, limited to CJK code points by
+    # unicode-range, so Latin text keeps the system font. Chromium 156 lays
+    # out the first CJK runs as boxes when a web font is only a fallback
+    # further down the list (checked with headless Chromium on a machine
+    # without CJK fonts).
     family = (
-        f'system-ui, -apple-system, "Segoe UI", Roboto, "{CJK_WEB_FONT_FAMILY}", '
-        "sans-serif"
+        f'"{CJK_WEB_FONT_FAMILY}", system-ui, -apple-system, "Segoe UI", sans-serif'
     )
-    code_family = f'monospace, "{CJK_WEB_FONT_FAMILY}"'
+    code_family = f'"{CJK_WEB_FONT_FAMILY}", monospace'
     # nbconvert's lab template takes its fonts from these CSS variables.
     return (
         "<style>\n"
         f'@font-face {{ font-family: "{CJK_WEB_FONT_FAMILY}"; '
-        f'src: url("{relative.as_posix()}") format("opentype"); }}\n'
+        f'src: url("{relative.as_posix()}") format("opentype"); '
+        f"font-display: block; unicode-range: {CJK_UNICODE_RANGE}; }}\n"
         f":root {{ --jp-ui-font-family: {family}; "
         f"--jp-content-font-family: {family}; "
         f"--jp-code-font-family: {code_family}; }}\n"

@@ -126,6 +126,7 @@ def render_index(batch: ReportBatch, language: str = "en") -> str:
     import_columns, import_rows = _import_table(first.get("import_summary", {}))
     page = batch.out_dir / INDEX_FILE
     font_file = find_cjk_font_asset(page, levels=0)
+    settings = first.get("settings", {})
     return environment.get_template("index.html.j2").render(
         font_css=""
         if font_file is None
@@ -141,14 +142,14 @@ def render_index(batch: ReportBatch, language: str = "en") -> str:
         overview=_outcome_row(batch.overview, batch.out_dir),
         rootcause_requested=batch.rootcause_requested,
         headline_columns=columns,
-        # The data folder and period are shown at the top, and the comeback
-        # window is among the KPI settings.
+        # The data folder and period are shown at the top, and parameters that
+        # are also KPI settings (the comeback window) are listed once.
         run_parameters={
             name: value
             for name, value in batch.parameters.items()
-            if name not in ("data_dir", "period", "comeback_window_days")
+            if name not in ("data_dir", "period") and name not in settings
         },
-        settings=first.get("settings", {}),
+        settings=settings,
         import_columns=import_columns,
         import_rows=import_rows,
         absent_tables=first.get("import_summary", {}).get("absent_tables", []),
@@ -179,7 +180,10 @@ def _store_row(
         "html": _relative(store.html, out_dir),
         "notebook": _relative(store.notebook, out_dir),
         "n_repair_orders": format_value(store.summary.get("n_repair_orders")),
-        "headline": [_headline_cell(kpis.get(column["kpi"])) for column in columns],
+        "headline": [
+            _headline_cell(kpis.get(column["kpi"]), store.summary.get("currency"))
+            for column in columns
+        ],
         "rootcause_html": _relative(rootcause.html, out_dir)
         if rootcause is not None and rootcause.ok
         else None,
@@ -187,7 +191,14 @@ def _store_row(
     }
 
 
-def _headline_cell(row: dict[str, Any] | None) -> dict[str, str]:
+def _headline_cell(
+    row: dict[str, Any] | None, currency: str | None = None
+) -> dict[str, str]:
+    """Format one headline value with its flag mark and interval tooltip.
+
+    Money values carry the store's currency code, because stores of one
+    group can report in different currencies.
+    """
     if row is None or not row.get("available", True):
         reason = "" if row is None else row.get("reason") or ""
         return {"text": "n/a", "css": "", "title": reason}
@@ -198,8 +209,11 @@ def _headline_cell(row: dict[str, Any] | None) -> dict[str, str]:
         f"{format_value(row.get('ci_high'), value_format)}; n = {row.get('n')}; "
         f"benchmark {format_value(row.get('benchmark'), value_format)}; {flag}"
     )
+    text = format_value(row.get("value"), value_format)
+    if value_format == "currency" and currency and text != "n/a":
+        text = f"{text} {currency}"
     return {
-        "text": format_value(row.get("value"), value_format) + _FLAG_MARK.get(flag, ""),
+        "text": text + _FLAG_MARK.get(flag, ""),
         "css": _FLAG_CSS.get(flag, ""),
         "title": title,
     }

@@ -91,6 +91,7 @@ def write_report_summary(
     settings: dict[str, Any],
     import_summary: dict[str, Any] | None = None,
     n_repair_orders: int | None = None,
+    currency: str | None = None,
 ) -> Path:
     """Write the headline facts of one store report as JSON for the index page.
 
@@ -110,6 +111,9 @@ def write_report_summary(
         The import's row accounting, when the data came from ``kpitools import``.
     n_repair_orders
         Repair orders of the store in the period.
+    currency
+        Currency code of the store's amounts (``settings.currency`` or the
+        stores table's ``currency``); the index page shows it with money KPIs.
 
     Returns
     -------
@@ -134,6 +138,7 @@ def write_report_summary(
         "period": period,
         "language": language,
         "n_repair_orders": n_repair_orders,
+        "currency": currency,
         "settings": {key: _to_json_value(value) for key, value in settings.items()},
         "import_summary": import_summary or {},
         "scorecard": rows,

@@ -98,3 +98,86 @@ def test_format_value_by_format():
     assert format_value(77.087, "score") == "77.1"
     assert format_value(float("nan"), "percent") == "n/a"
     assert format_value(None) == "n/a"
+
+
+def _money_batch(tmp_path: Path) -> ReportBatch:
+    stores = []
+    for store_id, currency, value in (("CN1", "CNY", 1653.5), ("US1", "USD", 412.0)):
+        row = {
+            "kpi": "avg_cp_ro_value",
+            "label": "Average customer-pay RO value",
+            "value": value,
+            "n": 100,
+            "flag": "no evidence",
+            "available": True,
+            "format": "currency",
+        }
+        summary = {
+            **_summary(store_id),
+            "currency": currency,
+            "scorecard": [row],
+            "kpis": {"avg_cp_ro_value": row},
+        }
+        stores.append(
+            StoreReport(
+                notebook=tmp_path / f"{store_id}.ipynb",
+                html=tmp_path / f"{store_id}.html",
+                store_id=store_id,
+                summary=summary,
+            )
+        )
+    parameters = {"language": "en", "comeback_window_days": 30, "period": ""}
+    return ReportBatch(tmp_path, tmp_path / "data", parameters, stores)
+
+
+def test_index_money_has_currency(tmp_path):
+    page = render_index(_money_batch(tmp_path))
+
+    assert "1,653.50 CNY" in page
+    assert "412.00 USD" in page
+
+
+def test_index_settings_listed_once(tmp_path):
+    batch = _money_batch(tmp_path)
+    batch.parameters["same_visit_hours"] = 12.0
+    batch.stores[0].summary["settings"] = {
+        "comeback_window_days": 30,
+        "same_visit_hours": 12.0,
+    }
+    page = render_index(batch)
+
+    assert page.count("<th>comeback_window_days</th>") == 1
+    assert page.count("<th>same_visit_hours</th>") == 1
+
+
+def test_index_shows_period_used(tmp_path):
+    # The batch ran with the default (empty) period; the notebooks resolved it.
+    page = render_index(_money_batch(tmp_path))
+
+    assert "Period: 2025-01:2025-12" in page
+
+
+def test_scorecard_table_source_in_chinese():
+    import pandas as pd
+
+    from kpitools.reports.display import scorecard_table
+    from kpitools.stats.compare import PEER_SOURCE
+
+    card = pd.DataFrame(
+        {
+            "kpi": ["nps"],
+            "label": ["净推荐值"],
+            "value": [72.9],
+            "n": [1771],
+            "ci_low": [70.5],
+            "ci_high": [75.3],
+            "benchmark": [72.2],
+            "benchmark_source": [PEER_SOURCE],
+            "flag": ["worse"],
+            "format": ["score"],
+        }
+    )
+    table = scorecard_table(card, "zh")
+
+    assert table.iloc[0].tolist()[-2] == "同业网络（数据中所有门店合并）"
+    assert not any("peer" in str(value) for value in table.iloc[0])
