@@ -85,7 +85,7 @@ SETTING_MEANINGS: dict[str, tuple[str, str]] = {
         "在预约时间前后多少分钟内开始服务视为准时",
     ),
     "labor_unit_minutes": (
-        "minutes in one sold labour unit (60: hours; e.g. 6 or 5 for 工时 units)",
+        "minutes in one sold labour unit (60: hours; 6 or 5 for Chinese labour units)",
         "一个销售工时单位的分钟数（60 为小时）",
     ),
     "currency": (
