@@ -132,8 +132,8 @@ def cjk_font_face_css(page: str | Path, font_file: str | Path) -> str:
     """Return a ``<style>`` block that loads ``font_file`` for ``page``.
 
     The URL is relative to the page's folder, so the output folder can be
-    moved or served as a whole. Body text uses the bundled font after the
-    usual system CJK fonts are tried by the browser's fallback.
+    moved or served as a whole. CJK characters use the bundled font first,
+    and other text keeps the system fonts.
     """
     relative = Path(os.path.relpath(font_file, Path(page).resolve().parent))
     # The bundled font comes first, limited to CJK code points by
