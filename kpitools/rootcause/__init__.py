@@ -3,10 +3,13 @@
 from kpitools.rootcause.association import (
     AssociationTest,
     TrendTest,
+    adjust_families,
     association_test,
     cochran_armitage,
     confirm_drivers,
+    permutation_test,
     scan_factors,
+    scan_within,
 )
 from kpitools.rootcause.drilldown import drilldown
 from kpitools.rootcause.factors import (
@@ -40,6 +43,7 @@ __all__ = [
     "RootCauseStudy",
     "TrendTest",
     "add_factor_columns",
+    "adjust_families",
     "association_test",
     "cochran_armitage",
     "comeback_study",
@@ -50,9 +54,11 @@ __all__ = [
     "observed_expected_plot",
     "pareto_plot",
     "pareto_table",
+    "permutation_test",
     "return_curve",
     "return_curve_plot",
     "scan_factors",
+    "scan_within",
     "strata_plot",
     "stratify",
     "time_to_return",

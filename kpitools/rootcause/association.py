@@ -21,8 +21,11 @@ __all__ = [
     "TrendTest",
     "association_test",
     "cochran_armitage",
+    "adjust_families",
     "confirm_drivers",
+    "permutation_test",
     "scan_factors",
+    "scan_within",
 ]
 
 # Cochran's rule (Cochran 1954, Biometrics 10:417): the chi-square
@@ -260,33 +263,197 @@ def association_test(
     )
 
 
+def permutation_test(
+    levels: ArrayLike,
+    events: ArrayLike,
+    strata: ArrayLike | None = None,
+    *,
+    order: Sequence[str] | None = None,
+    n_resamples: int = N_RESAMPLES,
+    rng: np.random.Generator | int | Sequence[int] | None = None,
+) -> AssociationTest:
+    """Test a factor against the outcome by permutation within strata.
+
+    Parameters
+    ----------
+    levels
+        Level of the factor for each RO (no missing values).
+    events
+        Whether each RO came back (boolean).
+    strata
+        Stratum of each RO (e.g. its system group); ``None`` for one stratum.
+    order
+        The levels in their natural order for an ordered factor (bands): the
+        statistic is then a stratified trend. ``None`` for a nominal factor.
+    n_resamples
+        Number of permutations.
+    rng
+        Seed or generator of the permutations.
+
+    Returns
+    -------
+    AssociationTest
+        ``statistic`` is the stratified score statistic (nominal: the sum over
+        levels of (observed - expected)^2 / variance; ordered: the trend z),
+        ``df`` the number of levels minus one, for reading only.
+
+    Notes
+    -----
+    Under the null hypothesis that the factor has no effect within strata,
+    every assignment of a stratum's events to its ROs is equally likely. The
+    events a level receives in one stratum then follow the multivariate
+    hypergeometric law fixed by the stratum's level sizes and event count,
+    so each permutation is drawn per stratum with
+    ``numpy.random.Generator.multivariate_hypergeometric`` and summed over
+    strata. The p-value is ``(b + 1) / (B + 1)``, where ``b`` of the ``B``
+    permutations give a statistic at least as large as the observed one
+    (Phipson and Smyth 2010, Stat. Appl. Genet. Mol. Biol. 9:39). It is
+    valid for any number of events, however sparse the table, which the
+    chi-square reference of a likelihood-ratio test is not. The statistic
+    is that of the generalized Cochran-Mantel-Haenszel tests (Agresti 2013,
+    Categorical Data Analysis, 3rd ed., section 6.4) with the covariance
+    between levels left out.
+    """
+    levels = pd.Series(np.asarray(levels, dtype=object)).astype("string")
+    outcome = np.asarray(events, dtype=bool)
+    stratum = (
+        pd.Series(np.zeros(len(outcome), dtype=np.int64))
+        if strata is None
+        else pd.Series(np.asarray(strata, dtype=object)).astype("string")
+    )
+    frame = pd.DataFrame(
+        {"level": levels.to_numpy(), "stratum": stratum.to_numpy(), "event": outcome}
+    )
+    sizes = frame.pivot_table(
+        index="stratum", columns="level", values="event", aggfunc="size", fill_value=0
+    )
+    if order is not None:
+        sizes = sizes[[lv for lv in order if lv in sizes.columns]]
+    hits = (
+        frame[frame["event"]]
+        .pivot_table(
+            index="stratum",
+            columns="level",
+            values="event",
+            aggfunc="size",
+            fill_value=0,
+        )
+        .reindex(index=sizes.index, columns=sizes.columns, fill_value=0)
+    )
+    totals = sizes.to_numpy(dtype=np.int64)
+    observed_by_stratum = hits.to_numpy(dtype=np.int64)
+    n_total, n_events = int(totals.sum()), int(observed_by_stratum.sum())
+    sizes_tuple = (totals.shape[1], n_total, n_events)
+    if totals.shape[1] < 2:
+        return _not_tested(*sizes_tuple, "fewer than two levels with ROs")
+    if n_events in (0, n_total):
+        return _not_tested(*sizes_tuple, "every RO has the same outcome")
+
+    stratum_n = totals.sum(axis=1)
+    stratum_events = observed_by_stratum.sum(axis=1)
+    share = stratum_events / stratum_n
+    expected = (totals * share[:, None]).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # Hypergeometric variance of a level's event count in each stratum.
+        per_stratum = (
+            totals
+            * (stratum_n[:, None] - totals)
+            * (stratum_events * (stratum_n - stratum_events))[:, None]
+            / (stratum_n**2 * (stratum_n - 1))[:, None]
+        )
+    variance = np.nan_to_num(per_stratum).sum(axis=0)
+    informative = variance > 0
+    if informative.sum() < 2 and order is None:
+        return _not_tested(
+            *sizes_tuple, "no stratum has events and ROs in two levels of the factor"
+        )
+
+    generator = np.random.default_rng(rng)
+    draws = np.zeros((n_resamples, totals.shape[1]), dtype=np.int64)
+    for row, drawn in zip(totals, stratum_events, strict=True):
+        if 0 < drawn < row.sum():
+            draws += generator.multivariate_hypergeometric(
+                row, int(drawn), size=n_resamples
+            )
+        else:
+            draws += row if drawn else 0
+    observed = observed_by_stratum.sum(axis=0)
+
+    if order is not None:
+        scores = np.arange(totals.shape[1], dtype=float)
+        centred = scores - (expected @ scores) / n_events
+        spread = np.sqrt(variance @ centred**2)
+        if not spread > 0:
+            return _not_tested(*sizes_tuple, "no stratum has events in two bands")
+        statistic = float((observed - expected) @ centred / spread)
+        null = np.abs((draws - expected) @ centred / spread)
+        name, note = "stratified permutation trend", "ordered bands"
+    else:
+        statistic = float(
+            ((observed - expected)[informative] ** 2 / variance[informative]).sum()
+        )
+        null = ((draws - expected)[:, informative] ** 2 / variance[informative]).sum(
+            axis=1
+        )
+        name, note = "stratified permutation", "levels compared within strata"
+    if strata is None:
+        name = name.replace("stratified ", "")
+        note = "one stratum"
+    # A small tolerance keeps ties with the observed statistic counted.
+    extreme = null >= abs(statistic) * (1 - 1e-9)
+    p_value = (1 + int(extreme.sum())) / (n_resamples + 1)
+    return AssociationTest(
+        name,
+        statistic,
+        float(totals.shape[1] - 1),
+        float(p_value),
+        *sizes_tuple,
+        float(expected.min()),
+        note,
+    )
+
+
 def _adjusted_test(
     table: pd.DataFrame,
     factor: Factor,
     adjust_for: list[str],
     outcome: str,
-    counts: pd.DataFrame,
+    n_resamples: int,
+    rng: Sequence[int],
 ) -> AssociationTest:
-    n_total = int(counts["n_repair_orders"].sum())
-    n_events = int(counts["n_events"].sum())
-    sizes = (len(counts), n_total, n_events)
-    if len(counts) < 2:
-        return _not_tested(*sizes, "fewer than two levels with ROs")
-    if n_events in (0, n_total):
-        return _not_tested(*sizes, "every RO has the same outcome")
-    known = table[factor.column].notna()
-    statistic, df, p_value = _likelihood_ratio(
-        table[known], factor.name, adjust_for, outcome, MIN_LEVEL_REPAIR_ORDERS
+    known = table[table[factor.column].notna()]
+    levels = known[factor.column].astype("string")
+    if not factor.is_ordered:
+        levels = _pool_rare(levels, MIN_LEVEL_REPAIR_ORDERS)
+    strata = _stratum_labels(known, adjust_for)
+    result = permutation_test(
+        levels,
+        known[outcome].astype("boolean").fillna(False).to_numpy(dtype=bool),
+        strata,
+        order=factor.levels,
+        n_resamples=n_resamples,
+        rng=rng,
     )
-    return AssociationTest(
-        "likelihood ratio",
-        statistic,
-        df,
-        p_value,
-        *sizes,
-        np.nan,
-        f"within levels of {', '.join(adjust_for)}",
-    )
+    if result.test == "not tested":
+        return result
+    return _with_note(result, f"within levels of {', '.join(adjust_for)}")
+
+
+def _stratum_labels(table: pd.DataFrame, adjust_for: list[str]) -> np.ndarray:
+    parts = [
+        table[get_factor(name).column].astype("string").fillna(MISSING_LEVEL)
+        for name in adjust_for
+    ]
+    label = parts[0]
+    for part in parts[1:]:
+        label = label + " | " + part
+    return label.to_numpy(dtype=object)
+
+
+def _with_note(result: AssociationTest, note: str) -> AssociationTest:
+    from dataclasses import replace
+
+    return replace(result, note=note)
 
 
 def _not_tested(n_levels: int, n_total: int, n_events: int, note: str):
@@ -330,9 +497,11 @@ def scan_factors(
     adjust_for
         Baseline factors (e.g. ``("system_group",)``: engine jobs come back
         more often than oil changes everywhere). They are tested on their
-        own; every other factor is tested within their levels, by a
-        likelihood-ratio test of two binomial logistic models, so a factor is
-        not flagged only because it goes with riskier work.
+        own, as a family of their own; every other factor is tested within
+        their levels by a stratified permutation test
+        (:func:`permutation_test`), so a factor is not flagged only because
+        it goes with riskier work. Nominal levels with fewer than 20 ROs are
+        pooled into ``"(other)"`` first.
 
     Returns
     -------
@@ -346,11 +515,10 @@ def scan_factors(
     ROs with a missing level are left out of a factor's test (``n_missing``
     counts them). Factors that cannot be tested (one level, no events) keep a
     NaN p-value and do not count in the Benjamini-Hochberg family
-    (Benjamini and Hochberg 1995, JRSS B 57:289). Under the global null, BH
-    at ``q`` flags any factor with probability at most ``q`` when the tests
-    are independent or positively dependent (then the FDR equals the
-    family-wise error rate); ``benchmarks/bench_rootcause_null.py`` measures
-    that share on simulated stores.
+    (Benjamini and Hochberg 1995, JRSS B 57:289). The baseline factors form
+    a family apart (see :func:`adjust_families`), because they differ by
+    nature of the work: in one family with the other factors, their
+    rejection would loosen the thresholds of the rest.
     """
     rows = []
     for position, item in enumerate(factors):
@@ -359,7 +527,9 @@ def scan_factors(
         n_missing = int(counts["n_repair_orders"].get(MISSING_LEVEL, 0))
         counts = counts.drop(index=MISSING_LEVEL, errors="ignore")
         if adjust_for and factor.name not in adjust_for:
-            result = _adjusted_test(table, factor, list(adjust_for), outcome, counts)
+            result = _adjusted_test(
+                table, factor, list(adjust_for), outcome, n_resamples, [seed, position]
+            )
             rows.append(
                 {
                     "factor": factor.name,
@@ -385,8 +555,7 @@ def scan_factors(
             }
         )
     scan = pd.DataFrame(rows)
-    scan["p_adjusted"] = benjamini_hochberg(scan["p_value"].to_numpy())
-    scan["is_associated"] = scan["p_adjusted"].le(fdr)
+    scan, _ = adjust_families(scan, None, fdr=fdr, baseline=adjust_for)
     columns = [
         "factor",
         "label",
@@ -404,6 +573,164 @@ def scan_factors(
         "note",
     ]
     return scan[columns].sort_values("p_value", kind="stable", ignore_index=True)
+
+
+def scan_within(
+    table: pd.DataFrame,
+    factor: str = "technician",
+    by: str = "system_group",
+    *,
+    outcome: str = "is_comeback_confirmed",
+    n_resamples: int = N_RESAMPLES,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Test ``factor`` within each level of ``by``, one test per level.
+
+    A technician who fails on one system group only is diluted in the
+    technician test over all work; this scan targets "one technician on one
+    system group" directly.
+
+    Parameters
+    ----------
+    table
+        One row per RO with the factor columns and the boolean ``outcome``.
+    factor, by
+        Factor names: ``factor`` is compared within each level of ``by``.
+    outcome
+        Boolean column that marks an RO that came back.
+    n_resamples, seed
+        Permutations and seed of :func:`permutation_test`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per level of ``by``: ``factor, by, within, label, test,
+        statistic, df, p_value, n_levels, n_repair_orders, n_events,
+        top_level, top_level_repair_orders, top_level_events, note``, in the
+        order of the levels. ``top_level`` is the level of ``factor`` with
+        the most events above those expected at the group's rate. The
+        p-values are not adjusted here (see :func:`adjust_families`).
+
+    Notes
+    -----
+    Levels of ``factor`` with fewer than 20 ROs within a level of ``by`` are
+    pooled into ``"(other)"``. Each test is a one-stratum permutation test
+    (:func:`permutation_test`) with its own seed.
+    """
+    inner, outer = get_factor(factor), get_factor(by)
+    known = table[table[inner.column].notna() & table[outer.column].notna()]
+    groups = known[outer.column].astype("string")
+    events = known[outcome].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    rows = []
+    for position, group in enumerate(sorted(groups.unique())):
+        in_group = (groups == group).to_numpy()
+        levels = _pool_rare(known.loc[in_group, inner.column], MIN_LEVEL_REPAIR_ORDERS)
+        result = permutation_test(
+            levels,
+            events[in_group],
+            n_resamples=n_resamples,
+            rng=[seed, 1_000 + position],
+        )
+        counts = (
+            pd.DataFrame({"level": levels.to_numpy(), "event": events[in_group]})
+            .groupby("level")["event"]
+            .agg(["size", "sum"])
+        )
+        rate = counts["sum"].sum() / counts["size"].sum()
+        excess = counts["sum"] - counts["size"] * rate
+        top = excess.idxmax()
+        rows.append(
+            {
+                "factor": inner.name,
+                "by": outer.name,
+                "within": str(group),
+                "label": f"{inner.label} within {outer.label} {group}",
+                **vars(result),
+                "top_level": str(top),
+                "top_level_repair_orders": int(counts.loc[top, "size"]),
+                "top_level_events": int(counts.loc[top, "sum"]),
+            }
+        )
+    columns = [
+        "factor",
+        "by",
+        "within",
+        "label",
+        "test",
+        "statistic",
+        "df",
+        "p_value",
+        "n_levels",
+        "n_repair_orders",
+        "n_events",
+        "top_level",
+        "top_level_repair_orders",
+        "top_level_events",
+        "note",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def adjust_families(
+    scan: pd.DataFrame,
+    within: pd.DataFrame | None = None,
+    *,
+    fdr: float = 0.05,
+    baseline: Sequence[str] = (),
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Add Benjamini-Hochberg adjusted p-values and flags to the scans.
+
+    Two families are adjusted apart at ``q = fdr``: the baseline factors,
+    and every other test (the factors of ``scan`` that are not baseline and
+    every row of ``within``, see :func:`scan_within`).
+
+    Parameters
+    ----------
+    scan
+        One row per factor with ``factor`` and ``p_value``.
+    within
+        Tests of a factor within the levels of another, or ``None``.
+    fdr
+        False discovery rate ``q``.
+    baseline
+        Factors known to differ by nature of the work (system group).
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        ``scan`` and ``within`` with the columns ``p_adjusted`` and
+        ``is_associated`` set (``within`` stays ``None`` when not given).
+
+    Notes
+    -----
+    Under the null hypothesis that no factor of a family matters, BH at
+    ``q`` flags any of them with probability at most ``q`` when the tests are
+    independent or positively dependent (Benjamini and Yekutieli 2001, Ann.
+    Statist. 29:1165). The tests of one study share the same ROs and
+    comebacks, and positive dependence between them is not proven, so
+    ``benchmarks/bench_rootcause_null.py`` checks that share by simulation.
+    A baseline factor in the same family would be flagged in nearly every
+    store and would loosen the thresholds of the others.
+    """
+    scan = scan.copy()
+    is_baseline = scan["factor"].isin(list(baseline)).to_numpy()
+    scan["p_adjusted"] = np.nan
+    if is_baseline.any():
+        scan.loc[is_baseline, "p_adjusted"] = benjamini_hochberg(
+            scan.loc[is_baseline, "p_value"].to_numpy()
+        )
+    p_values = scan.loc[~is_baseline, "p_value"].to_numpy()
+    if within is not None:
+        within = within.copy()
+        p_values = np.concatenate([p_values, within["p_value"].to_numpy()])
+    adjusted = benjamini_hochberg(p_values) if len(p_values) else p_values
+    n_scan = int((~is_baseline).sum())
+    scan.loc[~is_baseline, "p_adjusted"] = adjusted[:n_scan]
+    scan["is_associated"] = scan["p_adjusted"].le(fdr)
+    if within is not None:
+        within["p_adjusted"] = adjusted[n_scan:]
+        within["is_associated"] = within["p_adjusted"].le(fdr)
+    return scan, within
 
 
 def confirm_drivers(

@@ -13,7 +13,12 @@ import pandas as pd
 
 from kpitools.exceptions import SmallSampleWarning
 from kpitools.rootcause._stats import wilson_interval
-from kpitools.rootcause.association import confirm_drivers, scan_factors
+from kpitools.rootcause.association import (
+    adjust_families,
+    confirm_drivers,
+    scan_factors,
+    scan_within,
+)
 from kpitools.rootcause.drilldown import drilldown
 from kpitools.rootcause.factors import (
     DEFAULT_FACTORS,
@@ -65,6 +70,11 @@ class RootCauseStudy:
     associations
         One row per factor (see :func:`scan_factors` and
         :func:`confirm_drivers`); ``is_driver`` marks the drivers.
+    within_groups
+        Technicians tested within each system group (see
+        :func:`scan_within`), adjusted in the same Benjamini-Hochberg family
+        as the factors other than the baseline; empty when technician or
+        system group is not scanned.
     model
         Case-mix model with observed/expected per technician and advisor, or
         ``None`` when it could not be fitted.
@@ -105,6 +115,7 @@ class RootCauseStudy:
     pareto_system_groups: pd.DataFrame
     limitations: tuple[str, ...]
     table: pd.DataFrame = field(repr=False)
+    within_groups: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     @property
     def outcome_column(self) -> str:
@@ -127,6 +138,13 @@ class RootCauseStudy:
         return drilldown(
             self.table, factor, level, outcome=self.outcome_column, **kwargs
         )
+
+    def flagged_within_groups(self) -> pd.DataFrame:
+        """Return the rows of :attr:`within_groups` flagged at the study's FDR."""
+        if self.within_groups.empty:
+            return self.within_groups
+        rows = self.within_groups[self.within_groups["is_associated"]]
+        return rows.sort_values("p_value")
 
     def findings(self) -> list[str]:
         """State in plain words what the data supports and what it does not."""
@@ -165,6 +183,16 @@ class RootCauseStudy:
                 self.associations["is_associated"], "factor"
             ].tolist(),
             "drivers": drivers,
+            "within_groups_associated": [
+                {
+                    "factor": str(row["factor"]),
+                    "within": str(row["within"]),
+                    "p_value": float(row["p_value"]),
+                    "p_adjusted": float(row["p_adjusted"]),
+                    "top_level": str(row["top_level"]),
+                }
+                for _, row in self.flagged_within_groups().iterrows()
+            ],
             "findings": self.findings(),
             "limitations": list(self.limitations),
         }
@@ -241,10 +269,13 @@ def comeback_study(
 
     Notes
     -----
-    Each factor is tested for association with coming back (chi-square,
-    Fisher exact or its Monte Carlo r x c form, Cochran-Armitage for ordered
-    bands; :func:`scan_factors`), with Benjamini-Hochberg control of the
-    false discovery rate across factors. The associated factors are then
+    The baseline factors (``adjust_for``) are tested on their own
+    (chi-square, Fisher exact or its Monte Carlo r x c form). Every other
+    factor is tested within their levels by a stratified permutation test
+    (:func:`scan_factors`), and technicians are tested within each system
+    group (:func:`scan_within`). Benjamini-Hochberg controls the false
+    discovery rate over all these tests, with the baseline factors as a
+    family apart (:func:`adjust_families`). The associated factors are then
     sorted into drivers and passengers by conditional likelihood-ratio tests
     (:func:`confirm_drivers`). The case-mix model (:func:`fit_risk_model`)
     gives observed/expected comebacks per technician and advisor.
@@ -291,6 +322,8 @@ def comeback_study(
     scan = scan_factors(
         table, factor_names, outcome=column, fdr=fdr, seed=seed, adjust_for=baseline
     )
+    within = _scan_technicians_within(table, factor_names, baseline, column, seed)
+    scan, within = adjust_families(scan, within, fdr=fdr, baseline=baseline)
     associations = confirm_drivers(table, scan, outcome=column, fdr=fdr)
     model = _fit_model(table, column) if fit_model else None
     marks, curve = _time_to_return(table, end_of_data, horizons)
@@ -320,9 +353,22 @@ def comeback_study(
         pareto_system_groups=pareto_table(table, "system_group", outcome=column),
         limitations=(),
         table=table,
+        within_groups=within if within is not None else pd.DataFrame(),
     )
     limitations = _limitations(study, scope, factor_names)
     return _replace(study, limitations=tuple(limitations))
+
+
+def _scan_technicians_within(
+    table: pd.DataFrame,
+    factor_names: list[str],
+    baseline: list[str],
+    column: str,
+    seed: int,
+) -> pd.DataFrame | None:
+    if "technician" not in factor_names or "system_group" not in baseline:
+        return None
+    return scan_within(table, "technician", "system_group", outcome=column, seed=seed)
 
 
 def _replace(study: RootCauseStudy, **changes: Any) -> RootCauseStudy:
@@ -490,10 +536,10 @@ def _limitations(
 
 
 def _findings(study: RootCauseStudy) -> list[str]:
-    scope = f"store {study.store_id}" if study.store_id else "all stores"
+    scope = f"Store {study.store_id}" if study.store_id else "All stores"
     when = study.period or "all months"
     lines = [
-        f"{scope.capitalize()}, {when}: {study.n_events:,} of "
+        f"{scope}, {when}: {study.n_events:,} of "
         f"{study.n_repair_orders:,} ROs ({_pct(study.rate)}, 95% CI "
         f"{_pct(study.ci_low)}-{_pct(study.ci_high)}) were a {study.outcome_label}."
     ]
@@ -513,6 +559,14 @@ def _findings(study: RootCauseStudy) -> list[str]:
             f"BH-adjusted p={row['p_adjusted']:.2g}{conditional}). Highest: "
             f"{top['level']} with {_pct(top['rate'])} (95% CI {_pct(top['ci_low'])}-"
             f"{_pct(top['ci_high'])}) of {int(top['n_repair_orders']):,} ROs."
+        )
+    for _, row in study.flagged_within_groups().iterrows():
+        lines.append(
+            f"Within {row['within']} work, the rate differs by technician "
+            f"({row['test']}, p={row['p_value']:.2g}, BH-adjusted "
+            f"p={row['p_adjusted']:.2g}). Most comebacks above the group's rate: "
+            f"{row['top_level']} with {int(row['top_level_events'])} of "
+            f"{int(row['top_level_repair_orders']):,} ROs."
         )
     passengers = scan[scan["is_associated"] & ~scan["is_driver"]]
     for _, row in passengers.iterrows():

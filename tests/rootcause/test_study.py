@@ -117,3 +117,11 @@ def test_notebook_has_typed_parameters():
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
     assert "def " not in code
     assert "class " not in code
+
+
+def test_planted_technician_found_within_group(sample_study):
+    study, planted = sample_study
+    flagged = study.flagged_within_groups()
+    assert flagged["within"].tolist() == [planted["system_group"]]
+    assert flagged["top_level"].iloc[0] == planted["technician_id"]
+    assert study.within_groups["p_value"].idxmin() == flagged.index[0]
