@@ -29,6 +29,16 @@ from kpitools.reports.figures import (
 )
 from kpitools.reports.fonts import CJK_FONT_FAMILY, cjk_font_file, register_cjk_font
 from kpitools.reports.index import INDEX_FILE, render_index, write_index
+from kpitools.reports.peers import (
+    PEER_KPIS_FILE,
+    PeerKpis,
+    StoreReportData,
+    compute_peer_kpis,
+    load_store_data,
+    load_store_report_data,
+    read_peer_kpis,
+    write_peer_kpis,
+)
 from kpitools.reports.periods import count_repair_orders, resolve_period
 from kpitools.reports.runner import (
     GROUP_OVERVIEW_NOTEBOOK,
@@ -52,6 +62,14 @@ from kpitools.reports.summary import (
 
 __all__ = [
     "count_repair_orders",
+    "PEER_KPIS_FILE",
+    "PeerKpis",
+    "StoreReportData",
+    "compute_peer_kpis",
+    "load_store_data",
+    "load_store_report_data",
+    "read_peer_kpis",
+    "write_peer_kpis",
     "kpi_trend_plot",
     "kpi_funnel_plot",
     "advisor_caterpillar_plot",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -15,6 +16,13 @@ from tqdm import tqdm
 from kpitools.exceptions import ReportError, SmallSampleWarning
 from kpitools.paths import BENCHMARKS_FILE
 from kpitools.reports.fonts import copy_cjk_font
+from kpitools.reports.peers import (
+    PEER_KPIS_FILE,
+    PeerKpis,
+    compute_peer_kpis,
+    write_peer_kpis,
+)
+from kpitools.reports.periods import resolve_period
 from kpitools.reports.runner import (
     GROUP_OVERVIEW_NOTEBOOK,
     NOTEBOOK_TIMEOUT_SECONDS,
@@ -47,6 +55,8 @@ ROOTCAUSE_FOLDER = "rootcause"
 GROUP_OVERVIEW_NAME = "group_overview"
 # Parameters offered to the root-cause notebook; it must declare the first two.
 _ROOTCAUSE_REQUIRED = ("store_id", "data_dir")
+# Parameter of the store and overview notebooks that takes the peer KPI file.
+PEER_KPIS_PARAMETER = "peer_kpis_file"
 
 
 @dataclass
@@ -84,6 +94,9 @@ class ReportBatch:
     overview: NotebookOutcome | None = None
     rootcause_requested: bool = False
     index: Path | None = None
+    peer_kpis: PeerKpis | None = None
+    peer_kpis_file: Path | None = None
+    peer_seconds: float = 0.0
 
     @property
     def failed(self) -> list[str]:
@@ -171,6 +184,14 @@ def build_reports(
     Returns
     -------
     ReportBatch
+
+    Notes
+    -----
+    When the store notebook declares ``peer_kpis_file``, every store's KPIs
+    over the report period are computed once here and written to
+    ``_batch/peer_kpis.parquet`` in ``out_dir``. Each store notebook then reads
+    only its own store's rows and takes the peers from that file, so a batch
+    reads the whole group once rather than once per store.
     """
     if language not in LANGUAGES:
         raise ReportError(
@@ -192,20 +213,75 @@ def build_reports(
     batch = ReportBatch(
         out_folder, data_folder, common, [], rootcause_requested=rootcause
     )
+    peer_file: dict[str, Any] = {}
+    if _declares(store_notebook, PEER_KPIS_PARAMETER):
+        _prepare_peer_kpis(batch)
+        peer_file[PEER_KPIS_PARAMETER] = str(batch.peer_kpis_file or "")
 
     for store_id in tqdm(
         selected, desc="Store reports", unit="store", disable=not progress
     ):
         batch.stores.append(
-            _run_store(store_notebook, out_folder, store_id, common, timeout)
+            _run_store(
+                store_notebook, out_folder, store_id, common | peer_file, timeout
+            )
         )
     if overview:
+        overview_common = common
+        if peer_file and _declares(overview_notebook, PEER_KPIS_PARAMETER):
+            overview_common = common | peer_file
         batch.overview = _run_overview(
-            overview_notebook, out_folder, common, selected, timeout
+            overview_notebook, out_folder, overview_common, selected, timeout
         )
     if rootcause:
         _run_rootcause_studies(batch, rootcause_notebook, common, timeout, progress)
     return batch
+
+
+def _declares(notebook: str | Path, name: str) -> bool:
+    """Return whether ``notebook`` declares parameter ``name`` (False if unreadable)."""
+    try:
+        return name in notebook_parameters(notebook)
+    except Exception:  # the run itself records why the notebook is unusable
+        return False
+
+
+def _prepare_peer_kpis(batch: ReportBatch) -> None:
+    """Compute the group's KPI table once and write it for the store notebooks.
+
+    On failure the notebooks get no file and compute the peers themselves,
+    so the error shows in each store's notebook, where the index reports it.
+    """
+    from kpitools.kpis import KpiSettings
+    from kpitools.tables import load_data
+
+    started = time.perf_counter()
+    try:
+        data = load_data(batch.data_dir)
+        period = resolve_period(data, batch.parameters["period"])
+        settings = KpiSettings(
+            comeback_window_days=batch.parameters["comeback_window_days"]
+        )
+        table = compute_peer_kpis(data, period, settings)
+        path = write_peer_kpis(
+            table, batch.out_dir / PEER_KPIS_FILE, period=period, settings=settings
+        )
+    except Exception as error:
+        logger.warning(
+            "Computing the peer KPIs failed, so each notebook computes its own: %s",
+            error,
+        )
+        return
+    batch.peer_kpis = PeerKpis(table, period, settings.as_dict())
+    batch.peer_kpis_file = path
+    batch.peer_seconds = time.perf_counter() - started
+    logger.info(
+        "Peer KPIs of %d stores for %s written to %s in %.1f s",
+        table["store_id"].nunique(),
+        period,
+        path,
+        batch.peer_seconds,
+    )
 
 
 def _select_stores(
@@ -254,7 +330,14 @@ def _run_overview(
 ) -> NotebookOutcome:
     parameters = {
         name: common[name]
-        for name in ("period", "data_dir", "benchmarks_file", "language")
+        for name in (
+            "period",
+            "data_dir",
+            "benchmarks_file",
+            "language",
+            PEER_KPIS_PARAMETER,
+        )
+        if name in common
     }
     parameters["store_ids"] = ",".join(store_ids)
     outcome = NotebookOutcome()
@@ -320,7 +403,7 @@ def _select_rootcause_stores(batch: ReportBatch) -> list[StoreReport]:
     Stores whose report failed are never chosen.
     """
     ran = [store for store in batch.stores if store.ok]
-    outliers = _funnel_outliers(batch.data_dir, ran, batch.parameters)
+    outliers = _funnel_outliers(batch.data_dir, ran, batch.parameters, batch.peer_kpis)
     chosen = []
     for store in ran:
         reasons = []
@@ -357,9 +440,16 @@ def _worse_reason(summary: dict[str, Any]) -> str:
 
 
 def _funnel_outliers(
-    data_dir: Path, stores: list[StoreReport], parameters: dict[str, Any]
+    data_dir: Path,
+    stores: list[StoreReport],
+    parameters: dict[str, Any],
+    peer_kpis: PeerKpis | None = None,
 ) -> dict[str, str]:
-    """Return store -> reason for the stores above the peer funnel's 95% limit."""
+    """Return store -> reason for the stores above the peer funnel's 95% limit.
+
+    The batch's peer KPI table is used when it covers the store's period;
+    otherwise the group's data is read and the return rate computed here.
+    """
     by_scope: dict[tuple[str, str], list[str]] = {}
     for store in stores:
         row = _return_rate_row(store.summary)
@@ -369,22 +459,19 @@ def _funnel_outliers(
     if not by_scope:
         return {}
     try:
-        from kpitools.kpis import KpiSettings, compute_kpis
         from kpitools.stats import funnel_table
-        from kpitools.tables import load_data
 
-        data = load_data(data_dir, validate=False)
-        settings = KpiSettings(
-            comeback_window_days=int(parameters.get("comeback_window_days", 30))
-        )
+        group_kpis = _group_return_rates(data_dir, parameters, peer_kpis)
     except Exception as error:  # the scorecard rule still applies without it
         logger.warning("No peer funnel for the root-cause choice: %s", error)
         return {}
     outliers = {}
     for (kpi, period), store_ids in by_scope.items():
-        table = compute_kpis(
-            data, by=("store_id",), kpis=[kpi], period=period or None, settings=settings
-        )
+        try:
+            table = group_kpis(kpi, period)
+        except Exception as error:  # the scorecard rule still applies without it
+            logger.warning("No peer funnel for the root-cause choice: %s", error)
+            return {}
         table = table[table["available"] & (table["denominator"] > 0)]
         if len(table) < 2:
             continue
@@ -407,6 +494,34 @@ def _funnel_outliers(
                     f"{format_value(pooled, 'percent')})"
                 )
     return outliers
+
+
+def _group_return_rates(
+    data_dir: Path, parameters: dict[str, Any], peer_kpis: PeerKpis | None
+) -> Any:
+    """Return a function (kpi, period) -> every store's row of that KPI."""
+    from kpitools.kpis import KpiSettings, compute_kpis
+    from kpitools.tables import load_data
+
+    settings = KpiSettings(
+        comeback_window_days=int(parameters.get("comeback_window_days", 30))
+    )
+    loaded: list[Any] = []
+
+    def rows(kpi: str, period: str) -> pd.DataFrame:
+        if peer_kpis is not None and period == peer_kpis.period:
+            return peer_kpis.table[peer_kpis.table["kpi"] == kpi]
+        if not loaded:
+            loaded.append(load_data(data_dir, validate=False))
+        return compute_kpis(
+            loaded[0],
+            by=("store_id",),
+            kpis=[kpi],
+            period=period or None,
+            settings=settings,
+        )
+
+    return rows
 
 
 def _run_guarded(

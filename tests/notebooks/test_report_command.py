@@ -88,3 +88,25 @@ def test_overview_page_has_funnel_plots(report_dir):
     assert "compute_kpis(" not in page
     # One funnel per KPI for stores and one per KPI for advisors.
     assert page.count("<img") >= 6
+
+
+def test_batch_peer_kpis_passed_to_stores(report_dir):
+    import nbformat
+
+    from kpitools.reports import PEER_KPIS_FILE, read_peer_kpis
+
+    peers = read_peer_kpis(report_dir / PEER_KPIS_FILE)
+    notebook = nbformat.read(report_dir / "stores" / "S01.ipynb", as_version=4)
+    injected = [
+        cell.source
+        for cell in notebook.cells
+        if "injected-parameters" in cell.metadata.get("tags", [])
+    ]
+
+    assert peers.period == "2025-07:2025-12"
+    assert (
+        sorted(peers.table["store_id"].unique())
+        == load_data(SAMPLE_DATA_DIR, validate=False).store_ids
+    )  # every store of the group, not only the two reported
+    assert len(injected) == 1
+    assert str(report_dir / PEER_KPIS_FILE) in injected[0]
