@@ -49,6 +49,7 @@ _TEXT = {
         "rootcause": "Return-rate study",
         "rootcause_link": "root cause",
         "rootcause_not_needed": "not flagged",
+        "rootcause_reason": "Chosen because",
         "ok": "ok",
         "settings": "Settings used",
         "import_accounting": "Import row accounting",
@@ -84,6 +85,7 @@ _TEXT = {
         "rootcause": "返修率根因分析",
         "rootcause_link": "根因分析",
         "rootcause_not_needed": "未标记",
+        "rootcause_reason": "选择原因",
         "ok": "完成",
         "settings": "所用设置",
         "import_accounting": "导入行数核对",
@@ -188,6 +190,7 @@ def _store_row(
         if rootcause is not None and rootcause.ok
         else None,
         "rootcause_error": rootcause.error if rootcause is not None else "",
+        "rootcause_reason": store.summary.get("rootcause_reason", ""),
     }
 
 

@@ -181,3 +181,35 @@ def test_scorecard_table_source_in_chinese():
 
     assert table.iloc[0].tolist()[-2] == "同业网络（数据中所有门店合并）"
     assert not any("peer" in str(value) for value in table.iloc[0])
+
+
+def _rootcause_batch(tmp_path: Path, language: str) -> ReportBatch:
+    from kpitools.reports import NotebookOutcome
+
+    batch = _batch(tmp_path)
+    batch.rootcause_requested = True
+    store = batch.stores[0]
+    store.summary["rootcause_reason"] = (
+        "Comeback rate (candidate) 12.5% flagged worse than the benchmark 5.0%"
+    )
+    store.rootcause = NotebookOutcome(
+        notebook=tmp_path / "rootcause" / "S1.ipynb",
+        html=tmp_path / "rootcause" / "S1.html",
+    )
+    return batch
+
+
+def test_index_shows_rootcause_reason(tmp_path):
+    page = render_index(_rootcause_batch(tmp_path, "en"))
+
+    assert 'href="rootcause/S1.html"' in page
+    assert (
+        "Chosen because: Comeback rate (candidate) 12.5% flagged worse than "
+        "the benchmark 5.0%" in page
+    )
+
+
+def test_index_shows_rootcause_reason_in_chinese(tmp_path):
+    page = render_index(_rootcause_batch(tmp_path, "zh"), language="zh")
+
+    assert "选择原因: Comeback rate (candidate) 12.5%" in page
