@@ -310,9 +310,9 @@ def permutation_test(
     (Phipson and Smyth 2010, Stat. Appl. Genet. Mol. Biol. 9:39). It is
     valid for any number of events, however sparse the table, which the
     chi-square reference of a likelihood-ratio test is not. The statistic
-    is that of the generalized Cochran-Mantel-Haenszel tests (Agresti 2013,
-    Categorical Data Analysis, 3rd ed., section 6.4) with the covariance
-    between levels left out.
+    is that of the generalized Cochran-Mantel-Haenszel test with the
+    covariance between levels left out; for an ordered factor the trend z
+    leaves it out as well, so it is approximate, but the p-value is not.
     """
     levels = pd.Series(np.asarray(levels, dtype=object)).astype("string")
     outcome = np.asarray(events, dtype=bool)
