@@ -32,11 +32,18 @@ class ServiceData:
     import_summary
         The importer's row accounting (rows read, used and quarantined per
         table) when the folder was written by ``kpitools import``.
+    data_end
+        End of what the extract observes: the end of the last day with an RO
+        opened in the whole folder. Windows that run past it (comebacks,
+        follow-ups) are not yet complete. A filtered copy keeps the folder's
+        value, so one store computed alone sees the same data end as the group.
+        When not given, it is taken from the repair orders passed in.
     """
 
     tables: dict[str, pd.DataFrame | None]
     source: str = ""
     import_summary: dict[str, Any] = field(default_factory=dict)
+    data_end: pd.Timestamp | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.tables) - set(TABLE_NAMES)
@@ -47,6 +54,8 @@ class ServiceData:
             )
         for name in TABLE_NAMES:
             self.tables.setdefault(name, None)
+        if self.data_end is None and self.tables["repair_orders"] is not None:
+            self.data_end = _data_end(self.tables["repair_orders"]["opened_at"])
 
     def has(self, name: str) -> bool:
         """Whether table ``name`` is present (it may still have zero rows)."""
@@ -87,17 +96,37 @@ class ServiceData:
             for name, table in self.tables.items()
         }
         return ServiceData(
-            tables, source=self.source, import_summary=self.import_summary
+            tables,
+            source=self.source,
+            import_summary=self.import_summary,
+            data_end=self.data_end,
         )
 
 
-def load_data(data_dir: str | Path, *, validate: bool = True) -> ServiceData:
+def load_data(
+    data_dir: str | Path,
+    *,
+    store_ids: list[str] | None = None,
+    validate: bool = True,
+) -> ServiceData:
     """Read every canonical table found in ``data_dir``.
 
     Each table is ``<name>.parquet`` (or ``<name>.csv`` for small hand-made
     folders, read with every column as text and then coerced by the schema).
     Missing files give ``None`` tables. The import summary is read from
     ``import_summary.json`` when present.
+
+    Parameters
+    ----------
+    data_dir
+        A canonical data folder.
+    store_ids
+        Read only these stores' rows. Parquet tables are filtered while they
+        are read, so one store of a large group never loads the others' rows.
+        The result equals ``load_data(data_dir).filter(store_ids)``, including
+        :attr:`ServiceData.data_end`, which still comes from the whole folder.
+    validate
+        Check every table against its schema.
 
     Raises
     ------
@@ -112,21 +141,31 @@ def load_data(data_dir: str | Path, *, validate: bool = True) -> ServiceData:
             f"Data folder {folder} does not exist. Pass a folder written by "
             "'kpitools import' or the bundled sample (data/sample)."
         )
+    orders_file = folder / "repair_orders.parquet"
+    if store_ids is not None and not orders_file.is_file():
+        # CSV folders are small hand-made ones: read whole, then filter.
+        return load_data(folder, validate=validate).filter(store_ids)
     tables: dict[str, pd.DataFrame | None] = {}
     for name in TABLE_NAMES:
-        tables[name] = _read_table(folder, name, validate=validate)
+        tables[name] = _read_table(folder, name, validate=validate, store_ids=store_ids)
     if tables["repair_orders"] is None:
         raise FileNotFoundError(
             f"Data folder {folder} has no repair_orders.parquet or repair_orders.csv. "
             "Every analysis needs repair orders; run 'kpitools import' first."
         )
+    data_end = None
+    if store_ids is not None:
+        opened = pd.read_parquet(orders_file, columns=["opened_at"])["opened_at"]
+        data_end = _data_end(opened)
     summary_file = folder / IMPORT_SUMMARY_FILE
     summary = (
         json.loads(summary_file.read_text(encoding="utf-8"))
         if summary_file.exists()
         else {}
     )
-    return ServiceData(tables, source=str(folder), import_summary=summary)
+    return ServiceData(
+        tables, source=str(folder), import_summary=summary, data_end=data_end
+    )
 
 
 def write_data(data: ServiceData, data_dir: str | Path) -> Path:
@@ -148,10 +187,13 @@ def write_data(data: ServiceData, data_dir: str | Path) -> Path:
     return folder
 
 
-def _read_table(folder: Path, name: str, *, validate: bool) -> pd.DataFrame | None:
+def _read_table(
+    folder: Path, name: str, *, validate: bool, store_ids: list[str] | None = None
+) -> pd.DataFrame | None:
     parquet, csv = folder / f"{name}.parquet", folder / f"{name}.csv"
     if parquet.exists():
-        table = pd.read_parquet(parquet)
+        filters = None if store_ids is None else [("store_id", "in", list(store_ids))]
+        table = pd.read_parquet(parquet, filters=filters)
         source = str(parquet)
     elif csv.exists():
         table = _read_canonical_csv(csv, name)
@@ -177,3 +219,11 @@ def _read_canonical_csv(path: Path, name: str) -> pd.DataFrame:
                 .astype("boolean")
             )
     return table
+
+
+def _data_end(opened_at: pd.Series) -> pd.Timestamp | None:
+    """End of the last day with an RO opened; exports cover whole days."""
+    last = pd.to_datetime(opened_at, errors="coerce").max()
+    if pd.isna(last):
+        return None
+    return last.normalize() + pd.Timedelta(days=1)

@@ -89,3 +89,47 @@ def test_import_summary_written_as_json(tmp_path, small_data):
     write_data(small_data, tmp_path)
     summary = json.loads((tmp_path / "import_summary.json").read_text(encoding="utf-8"))
     assert summary == {"rows": 3}
+
+
+def _two_store_data():
+    repair_orders = pd.DataFrame(
+        {
+            "store_id": ["S01", "S01", "S02"],
+            "ro_number": ["0001", "0002", "0001"],
+            "advisor_id": ["A1", "A2", "B1"],
+            "opened_at": pd.to_datetime(
+                ["2024-01-05 09:00", "2024-01-06 10:00", "2024-02-01 15:30"]
+            ),
+        }
+    )
+    lines = pd.DataFrame(
+        {
+            "store_id": ["S01", "S02"],
+            "ro_number": ["0001", "0001"],
+            "line_number": ["A", "A"],
+            "op_code": ["OIL", "BRAKE"],
+        }
+    )
+    return ServiceData({"repair_orders": repair_orders, "ro_lines": lines})
+
+
+def test_store_filtered_read_matches_filter(tmp_path):
+    write_data(_two_store_data(), tmp_path)
+    whole = load_data(tmp_path).filter(["S01"])
+    alone = load_data(tmp_path, store_ids=["S01"])
+    for name in ("repair_orders", "ro_lines"):
+        pd.testing.assert_frame_equal(
+            alone.get(name).reset_index(drop=True),
+            whole.get(name).reset_index(drop=True),
+        )
+    assert alone.get("repair_orders")["store_id"].unique().tolist() == ["S01"]
+
+
+def test_data_end_is_the_folder_end(tmp_path):
+    # S01's last RO is on 6 January but the folder runs to 1 February, so a
+    # store read alone must still see 2 February 00:00 as the end of the data.
+    write_data(_two_store_data(), tmp_path)
+    expected = pd.Timestamp("2024-02-02")
+    assert load_data(tmp_path).data_end == expected
+    assert load_data(tmp_path, store_ids=["S01"]).data_end == expected
+    assert load_data(tmp_path).for_store("S01").data_end == expected

@@ -173,14 +173,14 @@ class KpiContext:
         """End of the last day with an RO opening: the end of what is observed.
 
         Exports cover whole days, so the day's end (not the last opening time)
-        is used. A store's own subset then gets the same data end as the whole
-        group as long as it has ROs on the group's last day.
+        is used. The data folder's value (:attr:`ServiceData.data_end`) wins,
+        so a store computed alone sees the same data end as the whole group.
         """
-        # NOTE: a store with no RO on the group's last day gets an earlier data
-        # end when computed alone, so its window-based KPIs may differ slightly.
         return self.cached("data_end", self._build_data_end)
 
     def _build_data_end(self) -> pd.Timestamp:
+        if self.data.data_end is not None:
+            return self.data.data_end
         last = self.repair_orders["opened_at"].max()
         if pd.isna(last):
             return last

@@ -14,8 +14,7 @@ import pyarrow.parquet as pq
 from kpitools.exceptions import ReportError
 from kpitools.kpis import KpiSettings, compute_kpis
 from kpitools.reports.periods import resolve_period
-from kpitools.schemas import TABLE_NAMES, validate_table
-from kpitools.tables import IMPORT_SUMMARY_FILE, ServiceData, load_data
+from kpitools.tables import ServiceData, load_data
 
 __all__ = [
     "PEER_KPIS_FILE",
@@ -169,32 +168,7 @@ def load_store_data(data_dir: str | Path, store_id: str) -> ServiceData:
     DataValidationError
         A table breaks its schema.
     """
-    folder = Path(data_dir)
-    has_csv = any((folder / f"{name}.csv").is_file() for name in TABLE_NAMES)
-    if not folder.is_dir() or has_csv:
-        # NOTE: CSV folders are small hand-made ones, read whole then filtered.
-        return load_data(folder).for_store(store_id)
-    tables: dict[str, pd.DataFrame | None] = {}
-    for name in TABLE_NAMES:
-        path = folder / f"{name}.parquet"
-        tables[name] = (
-            validate_table(
-                name,
-                pd.read_parquet(path, filters=[("store_id", "==", store_id)]),
-                source=str(path),
-            )
-            if path.is_file()
-            else None
-        )
-    if tables["repair_orders"] is None:
-        return load_data(folder).for_store(store_id)  # raises the usual error
-    summary_file = folder / IMPORT_SUMMARY_FILE
-    summary = (
-        json.loads(summary_file.read_text(encoding="utf-8"))
-        if summary_file.is_file()
-        else {}
-    )
-    return ServiceData(tables, source=str(folder), import_summary=summary)
+    return load_data(data_dir, store_ids=[store_id])
 
 
 def load_store_report_data(
