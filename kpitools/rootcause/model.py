@@ -32,6 +32,15 @@ CASE_MIX_FACTORS = (
     "model",
 )
 CLUSTER_COLUMN = "technician_id"
+# A log-odds standard error above this (odds ratio interval wider than a
+# factor of about e^(2 * 1.96 * 5) = 3e8) means the level had too few or no
+# events for the fit to estimate: quasi-separation (Albert and Anderson 1984,
+# Biometrika 71:1).
+MAX_LOG_ODDS_STANDARD_ERROR = 5.0
+# |log odds ratio| above 10 (odds ratio beyond 22,000 or below 1/22,000) is
+# not a plausible effect of case mix on comebacks; it is a fit running off.
+MAX_LOG_ODDS = 10.0
+TOO_FEW_EVENTS_NOTE = "too few events to estimate"
 
 
 @dataclass(frozen=True)
@@ -46,7 +55,10 @@ class RiskModel:
         Factors in the model (those with at least two levels in the data).
     odds_ratios
         One row per model term: ``factor, level, reference, odds_ratio,
-        ci_low, ci_high, p_value`` with cluster-robust intervals.
+        ci_low, ci_high, p_value, note`` with cluster-robust intervals. A
+        term the data cannot estimate (no or almost no events in the level,
+        a non-finite or huge standard error) has NaN values and the note
+        ``"too few events to estimate"``.
     observed_expected
         One row per technician and per advisor: ``unit, unit_id,
         n_repair_orders, observed, expected, ratio, ci_low, ci_high, flag``.
@@ -90,6 +102,12 @@ def fit_risk_model(
     -------
     RiskModel
 
+    Warns
+    -----
+    DegenerateDataWarning
+        Some terms could not be estimated (quasi-separation); they are kept
+        with NaN values and a note.
+
     Notes
     -----
     A binomial GLM with logit link (``statsmodels``) is fitted to counts
@@ -123,7 +141,7 @@ def fit_risk_model(
     clusters = pd.factorize(grouped[CLUSTER_COLUMN])[0]
     fit = _fit(endog, design, clusters)
 
-    odds_ratios = _odds_ratios(fit, terms, confidence_level)
+    odds_ratios = _odds_ratios(fit, terms, confidence_level, design.T @ endog)
     expected = fit.predict(design) * grouped["size"].to_numpy()
     grouped = grouped.assign(expected=expected)
     observed_expected = pd.concat(
@@ -170,39 +188,48 @@ def _design(grouped: pd.DataFrame, columns: dict[str, str]):
 
 def _fit(endog: np.ndarray, design: np.ndarray, clusters: np.ndarray):
     model = sm.GLM(endog, design, family=sm.families.Binomial())
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    # statsmodels' own separation warnings are replaced by the per-term check
+    # in _odds_ratios, which names the terms and says what to do.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         if clusters.max() >= 1:
             fit = model.fit(cov_type="cluster", cov_kwds={"groups": clusters})
         else:
             fit = model.fit()
-    if any("separation" in str(w.message).lower() for w in caught):
-        warnings.warn(
-            "The case-mix model separates perfectly on some level (no comeback "
-            "at all in it), so that level's odds ratio is unreliable. Pass "
-            "fewer case_mix factors or raise min_level_repair_orders.",
-            DegenerateDataWarning,
-            stacklevel=3,
-        )
     return fit
 
 
-def _odds_ratios(fit, terms, confidence_level: float) -> pd.DataFrame:
+def _odds_ratios(
+    fit, terms, confidence_level: float, term_counts: np.ndarray
+) -> pd.DataFrame:
+    """Odds ratio rows; ``term_counts`` holds (events, non-events) per term."""
     interval = np.asarray(fit.conf_int(alpha=1 - confidence_level))
     params = np.asarray(fit.params)
-    rows = [
-        {
-            "factor": column,
-            "level": level,
-            "reference": reference,
-            "odds_ratio": np.exp(params[i]),
-            "ci_low": np.exp(interval[i, 0]),
-            "ci_high": np.exp(interval[i, 1]),
-            "p_value": np.asarray(fit.pvalues)[i],
-        }
-        for i, (column, level, reference) in enumerate(terms)
-        if column != "const"
-    ]
+    errors = np.asarray(fit.bse)
+    # A level with no event (or no non-event) is separated; cluster-robust
+    # errors can still come out small there, so the counts are checked too.
+    with np.errstate(over="ignore", invalid="ignore"):
+        is_degenerate = (
+            ~np.isfinite(errors)
+            | ~np.isfinite(params)
+            | (errors > MAX_LOG_ODDS_STANDARD_ERROR)
+            | (np.abs(params) > MAX_LOG_ODDS)
+            | (term_counts.min(axis=1) == 0)
+        )
+        rows = [
+            {
+                "factor": column,
+                "level": level,
+                "reference": reference,
+                "odds_ratio": np.nan if is_degenerate[i] else np.exp(params[i]),
+                "ci_low": np.nan if is_degenerate[i] else np.exp(interval[i, 0]),
+                "ci_high": np.nan if is_degenerate[i] else np.exp(interval[i, 1]),
+                "p_value": np.nan if is_degenerate[i] else np.asarray(fit.pvalues)[i],
+                "note": TOO_FEW_EVENTS_NOTE if is_degenerate[i] else "",
+            }
+            for i, (column, level, reference) in enumerate(terms)
+            if column != "const"
+        ]
     columns = [
         "factor",
         "level",
@@ -211,8 +238,21 @@ def _odds_ratios(fit, terms, confidence_level: float) -> pd.DataFrame:
         "ci_low",
         "ci_high",
         "p_value",
+        "note",
     ]
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    unestimated = table.loc[table["note"] != "", ["factor", "level"]]
+    if not unestimated.empty:
+        names = ", ".join(f"{f}={v}" for f, v in unestimated.itertuples(index=False))
+        warnings.warn(
+            f"The case-mix model cannot estimate {len(unestimated)} term(s) "
+            f"({names}): their levels have too few or no comebacks "
+            "(quasi-separation), so they are shown without an odds ratio. "
+            "Pass fewer case_mix factors or raise min_level_repair_orders.",
+            DegenerateDataWarning,
+            stacklevel=4,
+        )
+    return table
 
 
 def _observed_expected(

@@ -60,3 +60,36 @@ def test_observed_expected_flags_planted_technician(planted_table):
     assert model.n_clusters == 8
     advisors = model.observed_expected.query("unit == 'advisor'")
     assert len(advisors) == 4
+
+
+def test_separated_level_is_marked_not_estimated():
+    # Hand-built quasi-separation: 'electrical' (60 ROs) has no comeback at
+    # all, so its log odds run off to minus infinity and its standard error
+    # explodes; 'brakes' and 'engine' have 6 and 3 of 60 (odds 6/54 and 3/57).
+    import pandas as pd
+
+    from kpitools.exceptions import DegenerateDataWarning
+
+    groups = ["brakes"] * 60 + ["engine"] * 60 + ["electrical"] * 60
+    events = [True] * 6 + [False] * 54 + [True] * 3 + [False] * 57 + [False] * 60
+    table = pd.DataFrame(
+        {
+            "system_group": groups,
+            "technician_id": ["T1", "T2", "T3"] * 60,
+            "advisor_id": "A1",
+            "is_comeback_confirmed": events,
+        }
+    )
+    with pytest.warns(DegenerateDataWarning, match="system_group=electrical"):
+        model = fit_risk_model(table, case_mix=("system_group",))
+    odds = model.odds_ratios.set_index("level")
+    assert odds.loc["electrical", "note"] == "too few events to estimate"
+    assert np.isnan(odds.loc["electrical", ["odds_ratio", "ci_low", "ci_high"]]).all()
+    # engine vs brakes (the reference ties on size; either way the estimate is
+    # finite): odds ratio (3/57) / (6/54) = 0.4737 by hand, or its inverse.
+    engine = odds.drop(index="electrical").iloc[0]
+    assert engine["note"] == ""
+    assert engine["odds_ratio"] == pytest.approx(
+        (3 / 57) / (6 / 54) if engine.name == "engine" else (6 / 54) / (3 / 57),
+        rel=1e-4,
+    )
