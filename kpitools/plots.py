@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from kpitools.stats.control import ControlChart
 from kpitools.stats.funnel import FunnelResult, limit_column
@@ -32,6 +33,29 @@ FLAG_COLORS = {
     "too few data": "#cccccc",
 }
 _LIMIT_STYLES = {0.95: "--", 0.998: ":"}
+
+
+def _legend(axes: Axes) -> None:
+    """Draw a legend only when some artist has a label (no empty-legend warning)."""
+    handles, _ = axes.get_legend_handles_labels()
+    if handles:
+        axes.legend(fontsize=8, loc="best")
+
+
+def _message_figure(message: str, title: str = "") -> Figure:
+    """A small figure that says why there is nothing to draw."""
+    figure, axes = _new_figure(7.0, 1.2)
+    axes.set_axis_off()
+    axes.text(0.0, 0.5, message, fontsize=10, va="center", ha="left", wrap=True)
+    if title:
+        axes.set_title(title, loc="left")
+    return figure
+
+
+def _percent_axis(axes: Axes, axis: str = "y") -> None:
+    """Label an axis of rates (stored as fractions) in percent."""
+    formatter = PercentFormatter(xmax=1.0, decimals=None)
+    (axes.yaxis if axis == "y" else axes.xaxis).set_major_formatter(formatter)
 
 
 def _new_figure(width: float = 7.0, height: float = 4.5) -> tuple[Figure, Axes]:
@@ -92,7 +116,7 @@ def funnel_plot(
             axes.annotate(str(row.group), (row.denominator, row.value), fontsize=8)
     suffix = "" if result.adjustment == "none" else f" ({result.adjustment} adjustment)"
     axes.set(title=title + suffix, xlabel=xlabel, ylabel=ylabel)
-    axes.legend(fontsize=8, loc="best")
+    _legend(axes)
     return figure
 
 
@@ -107,6 +131,8 @@ def caterpillar_plot(
     flag: str | None = None,
     title: str = "",
     xlabel: str = "",
+    benchmark_label: str = "benchmark",
+    is_percent: bool = False,
 ) -> Figure:
     """Draw units (advisors, stores) sorted by value, each with its interval.
 
@@ -122,6 +148,11 @@ def caterpillar_plot(
     flag : str, optional
         Column of comparison flags used to colour the points.
     title, xlabel : str
+    benchmark_label : str
+        Legend text of the reference line (say what it is, e.g. the store's
+        own value).
+    is_percent : bool
+        Label the value axis in percent (values are fractions).
 
     Returns
     -------
@@ -140,8 +171,10 @@ def caterpillar_plot(
     )
     axes.scatter(ordered[value], positions, color=colors, s=20, zorder=3)
     if benchmark is not None and np.isfinite(benchmark):
-        axes.axvline(benchmark, color="#444444", linestyle="--", label="benchmark")
-        axes.legend(fontsize=8)
+        axes.axvline(benchmark, color="#444444", linestyle="--", label=benchmark_label)
+    _legend(axes)
+    if is_percent:
+        _percent_axis(axes, "x")
     axes.set_yticks(positions, ordered[label].astype(str).tolist(), fontsize=8)
     axes.set(title=title, xlabel=xlabel)
     return figure
@@ -214,11 +247,13 @@ def control_chart_plot(
     if any(result.is_signal for result in chart.runs.values()):
         title = f"{title} (runs analysis: shift signal)".strip()
     axes.set(title=title, ylabel=ylabel)
-    axes.legend(fontsize=8, loc="best")
+    _legend(axes)
     return figure
 
 
-def scorecard_plot(card: pd.DataFrame, *, title: str = "") -> Figure:
+def scorecard_plot(
+    card: pd.DataFrame, *, title: str = "", empty_message: str = ""
+) -> Figure:
     """Draw a scorecard: each KPI's value and interval against its benchmark.
 
     Values are shown relative to the benchmark (value / benchmark) so KPIs
@@ -230,6 +265,9 @@ def scorecard_plot(card: pd.DataFrame, *, title: str = "") -> Figure:
         Output of :func:`kpitools.stats.scorecard`. Rows without a value or
         benchmark are left out.
     title : str
+    empty_message : str
+        Sentence shown instead of empty axes when no KPI has both a value
+        and a benchmark; a default English sentence when empty.
 
     Returns
     -------
@@ -238,6 +276,13 @@ def scorecard_plot(card: pd.DataFrame, *, title: str = "") -> Figure:
     shown = card[card["value"].notna() & (card["benchmark"].abs() > 0)].reset_index(
         drop=True
     )
+    if shown.empty:
+        return _message_figure(
+            empty_message
+            or "No KPI has both a value and a benchmark, so there is nothing "
+            "to compare.",
+            title,
+        )
     figure, axes = _new_figure(7.0, max(3.0, 0.35 * len(shown) + 1))
     positions = np.arange(len(shown))
     scale = shown["benchmark"].astype(float)
@@ -268,6 +313,7 @@ def trend_plot(
     benchmark: float | None = None,
     title: str = "",
     ylabel: str = "",
+    is_percent: bool = False,
 ) -> Figure:
     """Draw monthly KPI values with their confidence band.
 
@@ -281,6 +327,8 @@ def trend_plot(
         Column to draw one line per group (stores).
     benchmark : float, optional
     title, ylabel : str
+    is_percent : bool
+        Label the y axis in percent (values are fractions).
 
     Returns
     -------
@@ -306,6 +354,7 @@ def trend_plot(
         axes.axhline(benchmark, color="#444444", linestyle="--", label="benchmark")
     axes.tick_params(axis="x", labelrotation=45, labelsize=8)
     axes.set(title=title, ylabel=ylabel)
-    if hue is not None or benchmark is not None:
-        axes.legend(fontsize=8, loc="best")
+    if is_percent:
+        _percent_axis(axes, "y")
+    _legend(axes)
     return figure

@@ -109,3 +109,49 @@ def test_plots_never_use_pyplot_state():
         warnings.simplefilter("ignore", SmallSampleWarning)
         funnel_plot(funnel_table([1, 2, 3], [10, 20, 30], adjustment="none"))
     assert plt.get_fignums() == before
+
+
+def test_trend_plot_without_labels_draws_no_legend_and_no_warning():
+    # One line, no hue and no benchmark: nothing carries a label, so matplotlib
+    # would warn "No artists with labels found" if a legend were asked for.
+    table = pd.DataFrame({"month": ["2024-01", "2024-02"], "value": [0.1, 0.2]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = trend_plot(table, is_percent=True)
+    axes = figure.axes[0]
+    assert axes.get_legend() is None
+    # 0.1 on a percent axis reads "10%"
+    assert float(axes.yaxis.get_major_formatter()(0.1, 0).rstrip("%")) == 10
+
+
+def test_scorecard_plot_without_comparable_kpis_says_so():
+    card = pd.DataFrame(
+        {
+            "label": ["CSI", "Comebacks"],
+            "value": [np.nan, 0.06],
+            "ci_low": [np.nan, 0.05],
+            "ci_high": [np.nan, 0.07],
+            "benchmark": [0.85, np.nan],
+            "flag": ["too few data", "no evidence"],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        figure = scorecard_plot(card, empty_message="Nothing to compare.")
+    texts = [text.get_text() for text in figure.axes[0].texts]
+    assert texts == ["Nothing to compare."]
+    assert not figure.axes[0].axison
+
+
+def test_caterpillar_plot_names_its_reference_line():
+    table = pd.DataFrame(
+        {
+            "group": ["A1", "A2"],
+            "value": [0.3, 0.1],
+            "ci_low": [0.2, 0.0],
+            "ci_high": [0.4, 0.2],
+        }
+    )
+    figure = caterpillar_plot(table, benchmark=0.2, benchmark_label="store value")
+    legend = figure.axes[0].get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == ["store value"]
