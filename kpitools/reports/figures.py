@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 from scipy import stats as scipy_stats
 
 from kpitools.kpis import get_kpi
@@ -19,9 +20,23 @@ __all__ = [
 ]
 
 _AXIS_TEXT = {
-    "en": {"month": "month", "ros": "denominator (n)", "store_value": "store value"},
-    "zh": {"month": "月份", "ros": "分母（样本量）", "store_value": "门店数值"},
+    "en": {
+        "month": "month",
+        "ros": "denominator (n)",
+        "store_value": "store value",
+        "dropped": "not plotted ({months}): no data or window not yet complete",
+    },
+    "zh": {
+        "month": "月份",
+        "ros": "分母（样本量）",
+        "store_value": "门店数值",
+        "dropped": "未绘制（{months}）：无数据或观察窗口尚未结束",
+    },
 }
+
+
+def _is_rate(kpi: str) -> bool:
+    return get_kpi(kpi).format == "percent"
 
 
 def add_intervals(
@@ -79,16 +94,30 @@ def kpi_trend_plot(
     benchmark: float | None = None,
     language: str = "en",
 ) -> Figure:
-    """Draw one KPI by month with its interval, from a KPI table by month."""
-    rows = add_intervals(monthly_kpis[monthly_kpis["kpi"] == kpi])
+    """Draw one KPI by month with its interval, from a KPI table by month.
+
+    Months where the KPI is not available or has no cases (``n`` = 0), such
+    as the last month of a comeback KPI whose window has not ended, are left
+    out rather than drawn as 0; the caption under the plot names them.
+    """
+    rows = monthly_kpis[monthly_kpis["kpi"] == kpi]
+    is_shown = rows["value"].notna() & (rows["n"].fillna(0) > 0)
+    if "available" in rows:
+        is_shown &= rows["available"].astype("boolean").fillna(False)
+    dropped = sorted(rows.loc[~is_shown, "month"].astype(str))
     label = get_kpi(kpi).label(language)
-    return trend_plot(
-        rows,
+    figure = trend_plot(
+        add_intervals(rows[is_shown]),
         x="month",
         benchmark=benchmark,
         title=label,
         ylabel=label,
+        is_percent=_is_rate(kpi),
     )
+    if dropped:
+        text = _AXIS_TEXT.get(language, _AXIS_TEXT["en"])["dropped"]
+        figure.supxlabel(text.format(months=", ".join(dropped)), fontsize=8)
+    return figure
 
 
 def advisor_caterpillar_plot(
@@ -111,8 +140,10 @@ def advisor_caterpillar_plot(
         rows,
         label="advisor_id",
         benchmark=store_value,
+        benchmark_label=_AXIS_TEXT.get(language, _AXIS_TEXT["en"])["store_value"],
         title=label,
         xlabel=label,
+        is_percent=_is_rate(kpi),
     )
 
 
@@ -158,9 +189,11 @@ def kpi_funnel_plot(
         target=target,
     )
     label = definition.label(language)
-    return funnel_plot(
+    figure = funnel_plot(
         result,
         title=label,
         xlabel=_AXIS_TEXT.get(language, _AXIS_TEXT["en"])["ros"],
         ylabel=label,
     )
+    figure.axes[0].yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+    return figure
