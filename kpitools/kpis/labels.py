@@ -86,6 +86,8 @@ VALUE_LABELS: dict[str, tuple[str, str]] = {
     "worse": ("worse", "劣于基准"),
     "no evidence": ("no evidence", "无显著差异"),
     "too few data": ("too few data", "数据不足"),
+    "no benchmark": ("no benchmark", "无可比基准"),
+    "not available": ("not available", "无法计算"),
     # the benchmark source when no published value applies
     "peer network (all stores pooled)": (
         "peer network (all stores pooled)",

@@ -59,6 +59,15 @@ SCORECARD_COLUMNS = [
 ]
 
 PEER_SOURCE = "peer network (all stores pooled)"
+#: Reason of a KPI flagged "no benchmark".
+NO_BENCHMARK_REASON = (
+    "no benchmark: no published value applies to this store and the data "
+    "holds no other store to compare with"
+)
+
+
+def _joined(*texts: str) -> str:
+    return "; ".join(text for text in texts if text)
 
 
 def _warn_small(kpi: str, n: float, rule: str, stacklevel: int) -> None:
@@ -96,7 +105,7 @@ def compare_rate(
         Numerator and denominator counts. ``n = 0`` gives a NaN estimate and
         the reason "no observations".
     benchmark : float
-        Benchmark rate in [0, 1]; NaN means none (flag "no evidence").
+        Benchmark rate in [0, 1]; NaN means none (flag "no benchmark").
     direction : {"up", "down", "band"}
         The KPI's direction.
     kpi, benchmark_source : str
@@ -525,8 +534,12 @@ def scorecard(
     ``std``. ``nps`` gets the z test on its standard error. Ratios of
     amounts (effective labour rate, parts-to-labour ratio ...), medians and
     quantiles are not tested: flag "no evidence" and a reason starting "not
-    tested". A ``band`` KPI is flagged "worse" only when its interval lies
-    outside the benchmark's ``[low, high]``. p-values of the card are
+    tested". A KPI with nothing to compare with (no published value applies
+    and the data hold no other store, or a KPI such as cycle time without a
+    published value) is flagged "no benchmark"; a KPI that could not be
+    computed (``available`` False) is flagged "not available"; "too few data"
+    is kept for small samples. A ``band`` KPI is flagged "worse" only when
+    its interval lies outside the benchmark's ``[low, high]``. p-values of the card are
     adjusted together (Benjamini-Hochberg by default) and flags use the
     adjusted values.
 
@@ -599,7 +612,7 @@ def scorecard(
         record, comparison = _scorecard_row(row, peers, benchmarks, selection, language)
         records.append(record)
         comparisons.append(comparison)
-        if comparison is not None and comparison.is_small_sample:
+        if record["is_small_sample"]:
             small.append(f"{record['kpi']} (n = {record['n']:g})")
 
     p_adjusted = adjust_pvalues(
@@ -644,7 +657,7 @@ def _scorecard_row(
         "benchmark_source": "",
         "p_value": math.nan,
         "p_adjusted": math.nan,
-        "flag": "too few data",
+        "flag": "not available",
         "is_small_sample": False,
         "available": available,
         "reason": str(row.get("reason", "") or ""),
@@ -672,9 +685,28 @@ def _scorecard_row(
         benchmark, source, band = math.nan, "", None
     record.update(benchmark=benchmark, benchmark_source=source)
 
-    reason = _not_tested_reason(definition, row)
-    if reason:
-        record.update(flag="no evidence", reason=reason)
+    not_tested = _not_tested_reason(definition, row)
+    if math.isnan(benchmark):
+        # Nothing to compare with: give the interval of a testable KPI, but
+        # no test; a small sample stays "too few data".
+        flag = "no benchmark"
+        if not not_tested:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", SmallSampleWarning)
+                no_band = (math.nan, math.nan)
+                band = no_band if definition.direction == "band" else None
+                comparison = _compare_row(row, definition, benchmark, "", band, None)
+            record.update(
+                ci_low=comparison.ci_low,
+                ci_high=comparison.ci_high,
+                is_small_sample=comparison.is_small_sample,
+            )
+            flag = comparison.flag
+        reason = _joined(record["reason"], NO_BENCHMARK_REASON, not_tested)
+        record.update(flag=flag, reason=reason)
+        return record, None
+    if not_tested:
+        record.update(flag="no evidence", reason=_joined(record["reason"], not_tested))
         return record, None
     if definition.direction == "band" and band is None:
         band = (math.nan, math.nan)

@@ -14,7 +14,14 @@ __all__ = [
 ]
 
 #: Flags a comparison can carry, in the order a report lists them.
-FLAGS = ("better", "worse", "no evidence", "too few data")
+FLAGS = (
+    "better",
+    "worse",
+    "no evidence",
+    "too few data",
+    "no benchmark",
+    "not available",
+)
 
 #: Significance level behind the flags: a p-value (adjusted when available) at
 #: or below it counts as evidence.
@@ -60,6 +67,8 @@ def decide_flag(
     -------
     str
         ``"too few data"`` for a small sample or a missing estimate;
+        ``"no benchmark"`` when there is nothing to compare with (a missing
+        ``benchmark``, or for a band a missing ``band``);
         ``"better"``/``"worse"`` when the p-value is at or below ``alpha`` and
         the estimate lies on that side of the benchmark; ``"no evidence"``
         otherwise. For a band, ``"worse"`` only when the whole confidence
@@ -73,6 +82,8 @@ def decide_flag(
         )
     if is_small_sample or _is_missing(estimate):
         return "too few data"
+    if direction != "band" and _is_missing(benchmark):
+        return "no benchmark"
 
     if direction == "band":
         if band is None:
@@ -81,6 +92,8 @@ def decide_flag(
                 "low and high values."
             )
         low, high = band
+        if _is_missing(low) and _is_missing(high) and _is_missing(benchmark):
+            return "no benchmark"
         if not _is_missing(ci_high) and not _is_missing(low) and ci_high < low:
             return "worse"
         if not _is_missing(ci_low) and not _is_missing(high) and ci_low > high:

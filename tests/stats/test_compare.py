@@ -240,3 +240,38 @@ def test_scorecard_published_benchmark(tmp_path):
         )
     assert card.loc["csi_top_box", "benchmark"] == pytest.approx(0.85)
     assert card.loc["csi_top_box", "benchmark_source"] == "GAC 4S standard"
+
+
+def test_scorecard_flags_unavailable_kpi_not_available():
+    # complaint_rate has available=False: nothing was measured, so the flag
+    # says so instead of "too few data".
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        card = scorecard(_kpi_table(), None, store_id="S1").set_index("kpi")
+    assert card.loc["complaint_rate", "flag"] == "not available"
+    assert not bool(card.loc["complaint_rate", "is_small_sample"])
+
+
+def test_scorecard_flags_single_store_no_benchmark():
+    # One store and no benchmarks file: no peers and no published value, so
+    # nothing is compared. A large sample is "no benchmark", a small one
+    # stays "too few data".
+    table = _kpi_table()
+    single = table[table["store_id"] == "S1"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        card = scorecard(single, None, store_id="S1").set_index("kpi")
+    for kpi in ("csi_top_box", "csi_mean", "nps", "effective_labor_rate"):
+        assert math.isnan(card.loc[kpi, "benchmark"])
+        assert card.loc[kpi, "flag"] == "no benchmark", kpi
+        assert card.loc[kpi, "reason"] != ""
+    assert card.loc["comeback_candidate_rate", "flag"] == "too few data"
+    assert card.loc["complaint_rate", "flag"] == "not available"
+
+
+def test_compare_rate_without_benchmark_is_no_benchmark():
+    # 40 of 100 with no benchmark: an interval but no test.
+    result = compare_rate(40, 100, math.nan, "up", kpi="csi_top_box")
+    assert result.flag == "no benchmark"
+    assert math.isnan(result.p_value)
+    assert result.with_adjusted_p_value(math.nan).flag == "no benchmark"
