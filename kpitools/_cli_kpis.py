@@ -16,8 +16,8 @@ from kpitools.kpis import (
     value_label,
     write_kpi_docs,
 )
-from kpitools.kpis.engine import normalise_by, parse_period
-from kpitools.tables import load_data
+from kpitools.kpis.engine import month_codes, month_labels, normalise_by, parse_period
+from kpitools.tables import ServiceData, load_data
 
 __all__ = ["add_parser", "run"]
 
@@ -90,10 +90,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         settings = KpiSettings.from_strings(args.setting)
         by = normalise_by(args.by)
-        parse_period(args.period)
+        months = parse_period(args.period)
     except (TypeError, ValueError) as error:
         raise KpiCommandError(str(error)) from None
     data = load_data(args.data_dir)
+    if months is not None:
+        _check_period_has_data(data, args.period, months)
     table = compute_kpis(
         data, by=by, kpis=args.kpi, period=args.period, settings=settings
     )
@@ -101,6 +103,26 @@ def run(args: argparse.Namespace) -> int:
     print(settings.describe(args.language).to_string(index=False))
     print(f"wrote {len(table):,} rows to {out}")
     return 0
+
+
+def _check_period_has_data(
+    data: ServiceData, period: str, months: tuple[int, int]
+) -> None:
+    """Raise KpiCommandError when no repair order was opened in ``period``."""
+    codes = month_codes(data.get("repair_orders")["opened_at"]).dropna()
+    if codes.empty:
+        raise KpiCommandError(
+            f"The repair orders in {data.source} have no opening date, so "
+            f"--period {period} selects no data. Check the import."
+        )
+    first, last = int(codes.min()), int(codes.max())
+    if codes.between(*months).any():
+        return
+    first_label, last_label = month_labels(pd.Series([first, last])).tolist()
+    raise KpiCommandError(
+        f"Period {period!r} has no repair orders: the data in {data.source} "
+        f"covers {first_label} to {last_label}. Pass --period within those months."
+    )
 
 
 def _print_catalogue(language: str) -> None:

@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from kpitools.exceptions import ReportError, SmallSampleWarning
+from kpitools.kpis import KpiSettings
+from kpitools.kpis.engine import parse_period
 from kpitools.paths import BENCHMARKS_FILE
 from kpitools.reports.fonts import copy_cjk_font
 from kpitools.reports.peers import (
@@ -117,18 +120,69 @@ def list_store_ids(data_dir: str | Path) -> list[str]:
 
     Reads only the ``store_id`` column of ``repair_orders.parquet`` (or the CSV).
     """
-    folder = Path(data_dir)
-    parquet, csv = folder / "repair_orders.parquet", folder / "repair_orders.csv"
-    if parquet.is_file():
-        store_ids = pd.read_parquet(parquet, columns=["store_id"])["store_id"]
-    elif csv.is_file():
-        store_ids = pd.read_csv(csv, usecols=["store_id"], dtype=str)["store_id"]
-    else:
-        raise FileNotFoundError(
-            f"Data folder {folder} has no repair_orders.parquet or repair_orders.csv."
-            " Pass a folder written by 'kpitools import' or 'kpitools sample'."
+    store_ids = _read_repair_order_column(Path(data_dir), "store_id")
+    if store_ids is None:
+        raise ReportError(
+            f"The repair orders in {data_dir} have no store_id column. Pass a "
+            "folder written by 'kpitools import' or 'kpitools sample'."
         )
     return sorted(store_ids.dropna().astype(str).unique().tolist())
+
+
+def _read_repair_order_column(folder: Path, column: str) -> pd.Series | None:
+    """Read one column of the repair orders; None when the table lacks it."""
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"Data folder {folder} does not exist. Pass a folder written by "
+            "'kpitools import' or 'kpitools sample'."
+        )
+    parquet, csv = folder / "repair_orders.parquet", folder / "repair_orders.csv"
+    if parquet.is_file():
+        names = pq.read_schema(parquet).names
+        if column not in names:
+            return None
+        return pd.read_parquet(parquet, columns=[column])[column]
+    if csv.is_file():
+        names = pd.read_csv(csv, nrows=0).columns
+        if column not in names:
+            return None
+        return pd.read_csv(csv, usecols=[column], dtype=str)[column]
+    raise FileNotFoundError(
+        f"Data folder {folder} has no repair_orders.parquet or repair_orders.csv."
+        " Pass a folder written by 'kpitools import' or 'kpitools sample'."
+    )
+
+
+def _check_period(data_folder: Path, period: str) -> None:
+    """Raise ReportError when ``period`` is invalid or has no repair orders.
+
+    The overlap is checked against the months of ``opened_at``; a table
+    without that column is left to the notebooks.
+    """
+    try:
+        months = parse_period(period.strip() or None)
+    except ValueError as error:
+        raise ReportError(str(error)) from None
+    if months is None:
+        return
+    opened = _read_repair_order_column(data_folder, "opened_at")
+    if opened is None:
+        return
+    opened = pd.to_datetime(opened, errors="coerce").dropna()
+    if opened.empty:
+        raise ReportError(
+            f"The repair orders in {data_folder} have no opening date, so no "
+            f"report period can be checked. Check the import of {data_folder}."
+        )
+    first = pd.Period(opened.min(), freq="M")
+    last = pd.Period(opened.max(), freq="M")
+    first_code = first.year * 12 + first.month - 1
+    last_code = last.year * 12 + last.month - 1
+    if months[1] < first_code or months[0] > last_code:
+        raise ReportError(
+            f"Period {period!r} has no repair orders: the data in {data_folder} "
+            f"covers {first} to {last}. Pass --period within those months."
+        )
 
 
 def build_reports(
@@ -198,8 +252,12 @@ def build_reports(
             f"Unknown report language {language!r}; expected one of {LANGUAGES}."
         )
     data_folder, out_folder = Path(data_dir).resolve(), Path(out_dir).resolve()
+    # Check every argument before the first notebook runs, so a mistake gives
+    # one message rather than one failed notebook per store.
+    settings = _check_settings(comeback_window_days)
     available = list_store_ids(data_folder)
     selected = _select_stores(store_ids, available, data_folder)
+    _check_period(data_folder, period)
     out_folder.mkdir(parents=True, exist_ok=True)
     # Every HTML page of the batch loads this one copy (see export_html).
     copy_cjk_font(out_folder)
@@ -207,7 +265,7 @@ def build_reports(
         "period": period,
         "data_dir": str(data_folder),
         "benchmarks_file": str(Path(benchmarks_file).resolve()),
-        "comeback_window_days": int(comeback_window_days),
+        "comeback_window_days": settings.comeback_window_days,
         "language": language,
     }
     batch = ReportBatch(
@@ -282,6 +340,14 @@ def _prepare_peer_kpis(batch: ReportBatch) -> None:
         path,
         batch.peer_seconds,
     )
+
+
+def _check_settings(comeback_window_days: int) -> KpiSettings:
+    """Return the KPI settings of the batch; raise ReportError if invalid."""
+    try:
+        return KpiSettings(comeback_window_days=int(comeback_window_days))
+    except (TypeError, ValueError) as error:
+        raise ReportError(f"Invalid KPI setting: {error}") from None
 
 
 def _select_stores(

@@ -84,3 +84,14 @@ def test_docs_option(tmp_path):
     target = tmp_path / "kpis.md"
     assert main(["kpis", "--docs", str(target)]) == 0
     assert "## `nps`" in target.read_text(encoding="utf-8")
+
+
+def test_period_without_data_exits_2(data_dir, tmp_path, capsys):
+    out = tmp_path / "k.csv"
+    arguments = ["kpis", str(data_dir), "--period", "2030-01", "--out", str(out)]
+    assert main(arguments) == 2
+    error = capsys.readouterr().err
+    assert "'2030-01' has no repair orders" in error
+    # The fixture's orders are opened on 2024-01-05, 2024-01-06 and 2024-02-07.
+    assert "covers 2024-01 to 2024-02" in error
+    assert not out.exists()
