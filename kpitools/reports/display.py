@@ -7,15 +7,19 @@ from typing import Any
 import pandas as pd
 
 from kpitools.kpis import get_kpi, value_label
+from kpitools.kpis.labels import column_label
 from kpitools.reports.summary import format_value
 from kpitools.tables import ServiceData
 
 __all__ = [
     "advisor_table",
+    "caveats_markdown",
     "caveats_table",
+    "hide_index",
     "import_accounting_table",
     "report_headline",
     "scorecard_table",
+    "settings_table",
     "store_profile",
 ]
 
@@ -57,8 +61,25 @@ _FLAGS = {
     },
 }
 _CAVEATS = {
-    "en": {"small": "too few data for a comparison", "missing": "not available"},
-    "zh": {"small": "样本太少，无法比较", "missing": "无法计算"},
+    "en": {
+        "small": "too few data for a comparison",
+        "missing": "not available",
+        "none": "No caveats.",
+        "no_currency": "The data gives no currency, so money values carry none "
+        "(currency not given).",
+    },
+    "zh": {
+        "small": "样本太少，无法比较",
+        "missing": "无法计算",
+        "none": "无注意事项。",
+        "no_currency": "数据未给出币种，金额不带币种符号（币种未给出）。",
+    },
+}
+_NOT_AVAILABLE = {"en": "n/a", "zh": "无数据"}
+_NOT_SET = {"en": "not set", "zh": "未设置"}
+_SETTING_HEADERS = {
+    "en": {"name": "Setting", "value": "Value", "meaning": "Meaning"},
+    "zh": {"name": "设置", "value": "取值", "meaning": "含义"},
 }
 
 
@@ -68,7 +89,9 @@ def _columns(language: str) -> dict[str, str]:
     return _COLUMNS[language]
 
 
-def scorecard_table(card: pd.DataFrame, language: str = "en") -> pd.DataFrame:
+def scorecard_table(
+    card: pd.DataFrame, language: str = "en", *, currency: str | None = None
+) -> pd.DataFrame:
     """Lay out a scorecard for reading: KPI, value, n, interval, benchmark, flag.
 
     Parameters
@@ -78,6 +101,9 @@ def scorecard_table(card: pd.DataFrame, language: str = "en") -> pd.DataFrame:
     language
         ``"en"`` or ``"zh"`` for the column names and flags; the KPI labels
         come from the scorecard, which was built in a language already.
+    currency
+        ISO code written after money values (the store's currency); None
+        writes none.
 
     Returns
     -------
@@ -89,7 +115,7 @@ def scorecard_table(card: pd.DataFrame, language: str = "en") -> pd.DataFrame:
     formats = card["format"].fillna("number")
     rows = {
         names["kpi"]: card["label"],
-        names["value"]: _formatted(card["value"], formats),
+        names["value"]: _formatted(card["value"], formats, language, currency),
         names["n"]: card["n"].map(lambda n: "" if pd.isna(n) else f"{int(n):,}"),
         names["interval"]: [
             ""
@@ -99,7 +125,7 @@ def scorecard_table(card: pd.DataFrame, language: str = "en") -> pd.DataFrame:
                 card["ci_low"], card["ci_high"], formats, strict=True
             )
         ],
-        names["benchmark"]: _formatted(card["benchmark"], formats),
+        names["benchmark"]: _formatted(card["benchmark"], formats, language, currency),
         names["source"]: card["benchmark_source"]
         .fillna("")
         .map(lambda source: value_label(source, language)),
@@ -114,6 +140,8 @@ def advisor_table(
     labels: dict[str, str],
     *,
     unit: str = "advisor_id",
+    language: str = "en",
+    currency: str | None = None,
 ) -> pd.DataFrame:
     """Lay out one row per advisor (or store) and one column per KPI: value (n).
 
@@ -128,21 +156,29 @@ def advisor_table(
     unit
         The grouping column whose values become the rows, such as
         ``"store_id"`` for a table of stores.
+    language
+        Language of the "not available" mark.
+    currency
+        ISO code written after money values; None writes none.
+
+    A value that is not available reads ``n/a`` (``无数据`` in Chinese)
+    without a count.
     """
     present = [name for name in kpis if name in set(advisor_kpis["kpi"])]
     rows = advisor_kpis[advisor_kpis["kpi"].isin(present)]
+    values = _formatted(rows["value"], rows["kpi"].map(_kpi_format), language, currency)
     text = [
-        f"{format_value(value, fmt)} ({'' if pd.isna(n) else int(n)})"
-        for value, n, fmt in zip(
-            rows["value"], rows["n"], rows["kpi"].map(_kpi_format), strict=True
-        )
+        value
+        if pd.isna(n) or value == _NOT_AVAILABLE[language]
+        else f"{value} ({int(n):,})"
+        for value, n in zip(values, rows["n"], strict=True)
     ]
     wide = (
         rows.assign(text=text)
         .pivot(index=unit, columns="kpi", values="text")
         .reindex(columns=present)
         .rename(columns=labels)
-        .fillna("n/a")
+        .fillna(_NOT_AVAILABLE[language])
     )
     wide.columns.name = None
     return wide
@@ -160,9 +196,15 @@ def caveats_table(card: pd.DataFrame, language: str = "en") -> pd.DataFrame:
                     names["kpi"]: small["label"],
                     names["issue"]: caveats["small"],
                     names["reason"]: [
-                        f"n = {'' if pd.isna(n) else int(n)}. {reason}".strip()
-                        for n, reason in zip(
-                            small["n"], small["reason"].fillna(""), strict=True
+                        _sentence(
+                            f"n = {'' if pd.isna(n) else f'{int(n):,}'}. "
+                            f"{_clean_reason(reason, kpi)}"
+                        )
+                        for n, reason, kpi in zip(
+                            small["n"],
+                            small["reason"].fillna(""),
+                            small["kpi"],
+                            strict=True,
                         )
                     ],
                 }
@@ -171,12 +213,80 @@ def caveats_table(card: pd.DataFrame, language: str = "en") -> pd.DataFrame:
                 {
                     names["kpi"]: missing["label"],
                     names["issue"]: caveats["missing"],
-                    names["reason"]: missing["reason"].fillna(""),
+                    names["reason"]: [
+                        _sentence(_clean_reason(reason, kpi))
+                        for reason, kpi in zip(
+                            missing["reason"].fillna(""), missing["kpi"], strict=True
+                        )
+                    ],
                 }
             ),
         ]
     )
     return rows.set_index(names["kpi"])
+
+
+def caveats_markdown(
+    card: pd.DataFrame,
+    language: str = "en",
+    *,
+    notes: list[str] | tuple[str, ...] = (),
+    currency_given: bool = True,
+) -> str:
+    """Write the data caveats as Markdown bullets, or "No caveats." when none.
+
+    Parameters
+    ----------
+    card
+        The scorecard; its small-sample and unavailable KPIs are listed.
+    language
+        ``"en"`` or ``"zh"``.
+    notes
+        Further sentences, such as warnings caught while the report ran.
+    currency_given
+        False adds one bullet saying money values carry no currency.
+    """
+    table = caveats_table(card, language)
+    names, caveats = _columns(language), _CAVEATS[language]
+    separator = "：" if language == "zh" else ": "
+    lines = [
+        f"- **{label}**{separator}{issue}. {reason}".replace(". .", ".")
+        if language == "en"
+        else f"- **{label}**{separator}{issue}。{reason}"
+        for label, issue, reason in zip(
+            table.index, table[names["issue"]], table[names["reason"]], strict=True
+        )
+    ]
+    if not currency_given:
+        lines.append(f"- {caveats['no_currency']}")
+    lines.extend(f"- {_sentence(note)}" for note in dict.fromkeys(notes))
+    return "\n".join(lines) if lines else caveats["none"]
+
+
+def settings_table(settings: Any, language: str = "en") -> pd.DataFrame:
+    """Lay out ``KpiSettings.describe`` for reading: labelled names, "not set".
+
+    Setting names are translated through the report column labels where one
+    exists, and a value of None reads "not set" (``未设置``).
+    """
+    headers = _SETTING_HEADERS.get(language)
+    if headers is None:
+        raise ValueError(f"language must be 'en' or 'zh', got {language!r}.")
+    table = settings.describe(language)
+    values = table["value"].astype("string")
+    is_unset = table["value"].isna() | values.isin(["None", ""])
+    return pd.DataFrame(
+        {
+            headers["name"]: [column_label(name, language) for name in table["name"]],
+            headers["value"]: values.where(~is_unset, _NOT_SET[language]),
+            headers["meaning"]: table["meaning"],
+        }
+    )
+
+
+def hide_index(table: pd.DataFrame) -> Any:
+    """Return a Styler that shows ``table`` without its row index."""
+    return table.style.hide(axis="index")
 
 
 def import_accounting_table(import_summary: dict[str, Any]) -> pd.DataFrame:
@@ -199,7 +309,19 @@ def import_accounting_table(import_summary: dict[str, Any]) -> pd.DataFrame:
             elif not isinstance(value, list):
                 row[key] = value
         rows[name] = row
-    return pd.DataFrame.from_dict(rows, orient="index")
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    # Counts are whole numbers; a reason that did not occur in a table is blank.
+    return table.astype(object).apply(
+        lambda column: column.map(
+            lambda count: (
+                ""
+                if pd.isna(count)
+                else int(count)
+                if isinstance(count, (int, float)) and float(count).is_integer()
+                else count
+            )
+        )
+    )
 
 
 def store_profile(data: ServiceData, store_id: str) -> dict[str, Any]:
@@ -252,10 +374,38 @@ def report_headline(
     return "\n\n".join(lines)
 
 
-def _formatted(values: pd.Series, formats: pd.Series) -> list[str]:
-    return [
-        format_value(value, fmt) for value, fmt in zip(values, formats, strict=True)
-    ]
+def _formatted(
+    values: pd.Series,
+    formats: pd.Series,
+    language: str = "en",
+    currency: str | None = None,
+) -> list[str]:
+    texts = []
+    for value, fmt in zip(values, formats, strict=True):
+        text = format_value(value, fmt)
+        if text == "n/a":
+            text = _NOT_AVAILABLE[language]
+        elif fmt == "currency" and currency:
+            text = f"{text} {currency}"
+        texts.append(text)
+    return texts
+
+
+def _clean_reason(reason: str, kpi: str) -> str:
+    """Drop a leading KPI code and tidy the punctuation of a reason."""
+    text = str(reason).strip()
+    if text.startswith(f"{kpi}:"):
+        text = text[len(kpi) + 1 :].strip()
+    text = text.replace(".)", ")").replace(". (", " (").replace("..", ".")
+    return text[:1].upper() + text[1:]
+
+
+def _sentence(text: str) -> str:
+    """End a non-empty text with a full stop (or its Chinese form)."""
+    text = text.strip()
+    if not text or text[-1] in ".。!?！？":
+        return text
+    return text + ("。" if any("\u4e00" <= c <= "\u9fff" for c in text) else ".")
 
 
 def _kpi_format(name: str) -> str:

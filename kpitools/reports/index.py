@@ -209,7 +209,8 @@ def _headline_cell(
     flag = row.get("flag") or ""
     title = (
         f"95% CI {format_value(row.get('ci_low'), value_format)} to "
-        f"{format_value(row.get('ci_high'), value_format)}; n = {row.get('n')}; "
+        f"{format_value(row.get('ci_high'), value_format)}; "
+        f"n = {_count(row.get('n'))}; "
         f"benchmark {format_value(row.get('benchmark'), value_format)}; {flag}"
     )
     text = format_value(row.get("value"), value_format)
@@ -220,6 +221,14 @@ def _headline_cell(
         "css": _FLAG_CSS.get(flag, ""),
         "title": title,
     }
+
+
+def _count(n: object) -> str:
+    """A sample size as a whole number (JSON gives 1771.0), blank when missing."""
+    try:
+        return f"{int(float(n)):,}"  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return ""
 
 
 def _outcome_row(
