@@ -8,6 +8,7 @@ it used (:meth:`KpiSettings.describe`).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ CSI_FACTOR_COLUMNS = (
 )
 CYCLE_TIME_ENDS = ("delivered_at", "completed_at", "closed_at")
 FIRST_TIME_FIX_BASES = ("candidate", "confirmed")
+_CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
 
 # name -> (English meaning, Chinese meaning)
 SETTING_MEANINGS: dict[str, tuple[str, str]] = {
@@ -89,8 +91,9 @@ SETTING_MEANINGS: dict[str, tuple[str, str]] = {
         "一个销售工时单位的分钟数（60 为小时）",
     ),
     "currency": (
-        "currency of every amount (None: the stores table's currency)",
-        "金额的币种（None 表示使用门店表中的币种）",
+        "currency code printed in the settings table, a label only: amounts are "
+        "not converted (None: the stores table's currency)",
+        "设置表中显示的币种代码，仅作标签，不做换算（None 表示使用门店表中的币种）",
     ),
     "door_labor_rate": (
         "posted customer-pay labour rate (None: stores.door_labor_rate)",
@@ -181,8 +184,8 @@ class KpiSettings:
         Minutes in one sold labour unit. Importers normally convert Chinese
         工时 units to hours; set this only if the data still holds units.
     currency
-        Currency of the amounts, printed with money KPIs (None: the stores
-        table's currency).
+        ISO 4217 code printed in the settings table (None: the stores
+        table's currency). It is a label only: no amount is converted.
     door_labor_rate
         Posted customer-pay labour rate; overrides ``stores.door_labor_rate``.
     top_box_threshold
@@ -258,6 +261,11 @@ class KpiSettings:
                 f"comeback_window_km must be positive or None, got "
                 f"{self.comeback_window_km!r}."
             )
+        if self.currency is not None and not _CURRENCY_CODE.match(self.currency):
+            raise ValueError(
+                f"currency must be a three-letter ISO 4217 code such as CNY or "
+                f"USD, got {self.currency!r}."
+            )
         _check_choice(self, "first_time_fix_basis", FIRST_TIME_FIX_BASES)
         _check_choice(self, "cycle_time_end", CYCLE_TIME_ENDS)
         if not 0 < self.cycle_time_quantile < 1:
@@ -323,17 +331,34 @@ class KpiSettings:
     def from_strings(cls, assignments: list[str]) -> KpiSettings:
         """Build settings from ``name=value`` strings (command-line form).
 
-        Values are parsed as ``None``, ``true``/``false``, numbers, or text.
+        Each value is parsed by the setting's declared type: integers, floats,
+        booleans (``true``/``false``, ``yes``/``no``, ``1``/``0``), text, and
+        ``none`` for a setting that may be None. ``csi_factor_weights`` takes
+        ``factor:weight`` pairs separated by commas.
+
+        Raises
+        ------
+        ValueError
+            An assignment is not ``name=value``, or its value does not parse
+            as the setting's type (the message names both and the type).
+        TypeError
+            A name is not a setting.
         """
+        types = {f.name: str(f.type) for f in dataclasses.fields(cls)}
         changes: dict[str, Any] = {}
         for assignment in assignments:
             name, sep, text = assignment.partition("=")
+            name = name.strip()
             if not sep:
                 raise ValueError(
                     f"Setting {assignment!r} is not of the form name=value, "
                     "e.g. comeback_window_days=90."
                 )
-            changes[name.strip()] = _parse_value(text.strip())
+            if name not in types:
+                raise TypeError(
+                    f"Unknown KPI setting {name!r}; the settings are {sorted(types)}."
+                )
+            changes[name] = _parse_typed(name, text.strip(), types[name])
         return cls().replace(**changes)
 
 
@@ -380,17 +405,58 @@ def _format_value(value: Any) -> str:
     return str(value)
 
 
-def _parse_value(text: str) -> Any:
-    lowered = text.lower()
-    if lowered in ("none", "null", ""):
+_BOOLEAN_TEXT = {"true": True, "yes": True, "1": True}
+_BOOLEAN_TEXT |= {"false": False, "no": False, "0": False}
+_TYPE_NAMES = {
+    "int": "an integer",
+    "float": "a number",
+    "bool": "a boolean (true/false, yes/no, 1/0)",
+    "str": "text",
+    "Mapping[str, float]": "factor:weight pairs separated by commas",
+}
+
+
+def _parse_typed(name: str, text: str, annotation: str) -> Any:
+    """Parse ``text`` as the type ``annotation`` of setting ``name``."""
+    parts = [part.strip() for part in annotation.split("|")]
+    optional = "None" in parts
+    base = next(part for part in parts if part != "None")
+    if optional and text.lower() in ("none", "null", ""):
         return None
-    if lowered in ("true", "yes"):
-        return True
-    if lowered in ("false", "no"):
-        return False
-    for convert in (int, float):
-        try:
-            return convert(text)
-        except ValueError:
-            continue
-    return text
+    try:
+        return _parse_base(text, base)
+    except ValueError:
+        expected = _TYPE_NAMES.get(base, base)
+        if optional:
+            expected += " or none"
+        raise ValueError(
+            f"Invalid value {text!r} for setting {name}: expected {expected}, "
+            f"e.g. {name}={_format_value(getattr(KpiSettings(), name))}."
+        ) from None
+
+
+def _parse_base(text: str, base: str) -> Any:
+    if base == "int":
+        return int(text)
+    if base == "float":
+        value = float(text)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(text)
+        return value
+    if base == "bool":
+        if text.lower() not in _BOOLEAN_TEXT:
+            raise ValueError(text)
+        return _BOOLEAN_TEXT[text.lower()]
+    if base == "str":
+        if not text:
+            raise ValueError(text)
+        return text
+    if base == "Mapping[str, float]":
+        weights = {}
+        for pair in text.split(","):
+            factor, sep, weight = pair.partition(":")
+            if not sep:
+                raise ValueError(text)
+            weights[factor.strip()] = float(weight)
+        return weights
+    raise TypeError(f"No command-line parser for settings of type {base}.")

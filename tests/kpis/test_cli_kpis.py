@@ -95,3 +95,12 @@ def test_period_without_data_exits_2(data_dir, tmp_path, capsys):
     # The fixture's orders are opened on 2024-01-05, 2024-01-06 and 2024-02-07.
     assert "covers 2024-01 to 2024-02" in error
     assert not out.exists()
+
+
+def test_untyped_setting_exits_2(data_dir, tmp_path, capsys):
+    out = tmp_path / "k.csv"
+    arguments = ["kpis", str(data_dir), "--out", str(out)]
+    assert main([*arguments, "--setting", "comeback_window_days=abc"]) == 2
+    error = capsys.readouterr().err
+    assert "'abc' for setting comeback_window_days: expected an integer" in error
+    assert "not supported between" not in error

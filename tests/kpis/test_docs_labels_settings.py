@@ -119,3 +119,51 @@ def test_settings_hashable_with_weights():
 def test_benchmark_kpi_names_match_registry():
     # kpitools.benchmarks keeps its own copy of the names (same layer as kpis)
     assert tuple(BENCHMARK_KPI_NAMES) == tuple(REGISTRY)
+
+
+@pytest.mark.parametrize(
+    ("assignment", "message"),
+    [
+        (
+            "comeback_window_days=abc",
+            "Invalid value 'abc' for setting comeback_window_days: expected an integer",
+        ),
+        ("comeback_window_days=3.5", "'3.5' for setting comeback_window_days"),
+        (
+            "comeback_same_system_group=maybe",
+            r"'maybe' for setting comeback_same_system_group: expected a boolean",
+        ),
+        ("comeback_window_km=far", "'far' for setting comeback_window_km: expected "),
+        ("cycle_time_quantile=nan", "'nan' for setting cycle_time_quantile"),
+        ("currency=euro", "three-letter ISO 4217 code.*'euro'"),
+        ("csi_factor_weights=factor_service_advisor", "factor:weight pairs"),
+    ],
+)
+def test_from_strings_rejects_invalid_value(assignment, message):
+    with pytest.raises(ValueError, match=message):
+        KpiSettings.from_strings([assignment])
+
+
+def test_from_strings_parses_declared_types():
+    settings = KpiSettings.from_strings(
+        [
+            "comeback_same_system_group=0",
+            "comeback_require_full_window=no",
+            "same_visit_hours=6",
+            "comeback_window_km=null",
+            "currency=EUR",
+            "csi_factor_weights=factor_service_advisor:2, factor_vehicle_pickup:1",
+        ]
+    )
+    assert settings.comeback_same_system_group is False
+    assert settings.comeback_require_full_window is False
+    assert settings.same_visit_hours == 6.0
+    assert isinstance(settings.same_visit_hours, float)
+    assert settings.comeback_window_km is None
+    assert settings.currency == "EUR"
+    assert dict(settings.csi_factor_weights) == {
+        "factor_service_advisor": 2.0,
+        "factor_vehicle_pickup": 1.0,
+    }
+    with pytest.raises(TypeError, match="Unknown KPI setting 'window'"):
+        KpiSettings.from_strings(["window=3"])
