@@ -17,6 +17,7 @@ from kpitools.paths import BENCHMARKS_FILE
 
 __all__ = [
     "BENCHMARK_COLUMNS",
+    "KINDS",
     "KPI_NAMES",
     "Benchmark",
     "load_benchmarks",
@@ -37,7 +38,14 @@ BENCHMARK_COLUMNS = (
     "kind",
 )
 _TEXT_COLUMNS = ("unit", "region", "brand", "country", "source", "kind")
-_KINDS = ("published",)
+#: What a row is. ``published``: a published value a store can be tested
+#: against. ``context``: a value from a different instrument or definition
+#: (J.D. Power's proprietary CSI index), shown beside the store's value but
+#: never tested. ``standard``: a rule every RO must meet (a 100 % call-back
+#: rule): a binomial test against 0 or 1 is refuted by one miss, so it is
+#: shown and the store is tested against the peer network instead.
+KINDS = ("published", "context", "standard")
+_KINDS = KINDS
 
 # The KPI names every part of kpitools uses (registry keys).
 KPI_NAMES = (
@@ -126,7 +134,7 @@ def load_benchmarks(path: str | Path = BENCHMARKS_FILE) -> pd.DataFrame:
         The file does not exist.
     DataValidationError
         A column is missing, a KPI name is unknown, a number cannot be read,
-        ``low`` is above ``high`` or ``kind`` is not ``published``. The message
+        ``low`` is above ``high`` or ``kind`` is not one of :data:`KINDS`. The message
         names the file, the row (as numbered in a spreadsheet, header = 1),
         the column and the value.
     """

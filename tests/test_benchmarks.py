@@ -49,7 +49,7 @@ def test_bundled_file_loads() -> None:
     assert len(benchmarks) > 0
     assert set(benchmarks["kpi"]) <= set(KPI_NAMES)
     assert (benchmarks["source"] != "").all()
-    assert (benchmarks["kind"] == "published").all()
+    assert set(benchmarks["kind"]) <= {"published", "context", "standard"}
 
 
 def test_bundled_file_has_both_markets() -> None:
@@ -170,3 +170,30 @@ def test_select_band(table: pd.DataFrame) -> None:
 
 def test_select_unlisted_kpi_none(table: pd.DataFrame) -> None:
     assert select_benchmark(table, "nps", country="CN") is None
+
+
+def test_bundled_labour_gross_applies_in_australia_only() -> None:
+    # dealerguide.com.au publishes an Australian practice target (76 %).
+    benchmarks = load_benchmarks()
+    assert select_benchmark(benchmarks, "labor_gross_pct", country="CN") is None
+    assert select_benchmark(benchmarks, "labor_gross_pct", country="US") is None
+    assert select_benchmark(benchmarks, "labor_gross_pct") is None
+    australia = select_benchmark(benchmarks, "labor_gross_pct", country="AU")
+    assert australia is not None and australia.value == 0.76
+
+
+def test_bundled_kinds_of_untestable_references() -> None:
+    benchmarks = load_benchmarks()
+    # J.D. Power's CSI index is a proprietary instrument: context only.
+    china = select_benchmark(benchmarks, "csi_index", country="CN", year=2024)
+    assert china is not None and china.kind == "context"
+    # A 100 % call-back rule is a standard, not a population rate.
+    followup = select_benchmark(benchmarks, "followup_completion", country="CN")
+    assert followup is not None
+    assert (followup.value, followup.kind) == (1.0, "standard")
+
+
+def test_load_rejects_unknown_kind(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, "nps,30,,,points,,,CN,,s,guess")
+    with pytest.raises(DataValidationError, match="'guess' is not one of"):
+        load_benchmarks(path)

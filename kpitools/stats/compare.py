@@ -61,8 +61,8 @@ SCORECARD_COLUMNS = [
 PEER_SOURCE = "peer network (all stores pooled)"
 #: Reason of a KPI flagged "no benchmark".
 NO_BENCHMARK_REASON = (
-    "no benchmark: no published value applies to this store and the data "
-    "holds no other store to compare with"
+    "no benchmark: no published value to test against applies to this store, "
+    "and the data hold no other store to compare with"
 )
 
 
@@ -450,6 +450,42 @@ def _on_kpi_scale(value: float | None, definition: Any) -> float:
     return value
 
 
+def _untestable_reference(published: Any, definition: Any) -> str:
+    """Say why a benchmark row is shown but not tested, or return "".
+
+    A ``context`` row comes from another instrument (J.D. Power's CSI index
+    is a proprietary 1,000-point index; ours is the mean of the factor
+    scores x 100), so a test would compare two different scales. A
+    ``standard`` row, or any proportion target of exactly 0 or 1, is a rule
+    every RO must meet: the exact binomial test of ``p = 1`` gives p = 0
+    after a single miss, whatever the sample, so it measures nothing. The
+    store is then compared with the peer network and the value is quoted
+    in the reason.
+    """
+    if published is None:
+        return ""
+    value = _on_kpi_scale(published.value, definition)
+    is_proportion = (
+        definition is not None
+        and definition.aggregation == "ratio"
+        and definition.is_proportion
+    )
+    text = f"{published.source}: {published.value:g}"
+    if published.kind == "context":
+        return (
+            f"shown for context only, not comparable and not tested ({text}, a "
+            "different instrument)"
+        )
+    if published.kind == "standard" or (is_proportion and value in (0.0, 1.0)):
+        percent = f"{value:.0%}" if is_proportion else f"{published.value:g}"
+        return (
+            f"standard of {percent} shown for context, not tested ({text}): a "
+            "binomial test against a 0 % or 100 % target is refuted by a single "
+            "RO, so the store is compared with its peers"
+        )
+    return ""
+
+
 def _not_tested_reason(definition: Any, row: pd.Series) -> str:
     if definition is None:
         return "not tested: KPI not in the registry"
@@ -667,6 +703,10 @@ def _scorecard_row(
         return record, None
 
     published = _published_benchmark(benchmarks, kpi, selection)
+    reference = _untestable_reference(published, definition)
+    if reference:
+        record["reason"] = _joined(record["reason"], reference)
+        published = None
     peer = None
     peer_rows = peers[(peers["kpi"] == kpi) & peers.get("available", True)]
     if published is not None:

@@ -275,3 +275,75 @@ def test_compare_rate_without_benchmark_is_no_benchmark():
     assert result.flag == "no benchmark"
     assert math.isnan(result.p_value)
     assert result.with_adjusted_p_value(math.nan).flag == "no benchmark"
+
+
+def _reference(kpi: str, value: float, kind: str, country: str = "CN") -> dict:
+    return {
+        "kpi": kpi,
+        "value": value,
+        "low": np.nan,
+        "high": np.nan,
+        "unit": "",
+        "region": "",
+        "brand": "",
+        "country": country,
+        "year": 2024,
+        "source": f"{kind} source",
+        "kind": kind,
+    }
+
+
+def _loaded(tmp_path, *rows: dict) -> pd.DataFrame:
+    from kpitools.benchmarks import load_benchmarks
+
+    path = tmp_path / "benchmarks.csv"
+    pd.DataFrame(list(rows)).to_csv(path, index=False)
+    return load_benchmarks(path)
+
+
+def test_scorecard_context_benchmark_is_not_tested(tmp_path):
+    # A CSI index mean of 850 against a context value of 773 would be
+    # "better" by a t test; a context value is shown, never tested. The
+    # single store has no peers, so the flag is "no benchmark".
+    table = pd.DataFrame(
+        [
+            {
+                "store_id": "S1",
+                "kpi": "csi_index",
+                "numerator": 850.0 * 200,
+                "denominator": 200.0,
+                "value": 850.0,
+                "n": 200.0,
+                "std": 80.0,
+                "available": True,
+                "reason": "",
+            }
+        ]
+    )
+    benchmarks = _loaded(tmp_path, _reference("csi_index", 773, "context"))
+    card = scorecard(table, benchmarks, store_id="S1", country="CN")
+    row = card.set_index("kpi").loc["csi_index"]
+    assert row["flag"] == "no benchmark"
+    assert math.isnan(row["p_value"])
+    assert "773" in row["reason"] and "context" in row["reason"]
+
+
+def test_scorecard_standard_of_one_uses_peers(tmp_path):
+    # Follow-up completion: S1 190 of 200 (0.95), S2 570 of 600 (0.95). A
+    # 100 % standard would make both "worse" by a binomial test (any miss);
+    # the card tests against the peers instead (760/800 = 0.95) and names
+    # the standard in the reason.
+    table = pd.DataFrame(
+        [
+            ("S1", "followup_completion", 190.0, 200.0, 0.95, 200.0),
+            ("S2", "followup_completion", 570.0, 600.0, 0.95, 600.0),
+        ],
+        columns=["store_id", "kpi", "numerator", "denominator", "value", "n"],
+    ).assign(available=True, reason="")
+    benchmarks = _loaded(tmp_path, _reference("followup_completion", 1.0, "standard"))
+    card = scorecard(table, benchmarks, store_id="S1", country="CN")
+    row = card.set_index("kpi").loc["followup_completion"]
+    assert row["benchmark"] == pytest.approx(760 / 800)
+    assert row["benchmark_source"].startswith("peer network")
+    assert row["flag"] == "no evidence"
+    assert "standard source" in row["reason"] and "100" in row["reason"]
