@@ -10,7 +10,7 @@ import pandas as pd
 
 from kpitools.kpis.context import RO_ATTRIBUTES, KpiContext, KpiUnavailableError
 from kpitools.kpis.registry import REGISTRY, KpiDefinition, get_kpi
-from kpitools.kpis.scope import scope_reason
+from kpitools.kpis.scope import scope_caveat, scope_reason
 from kpitools.kpis.settings import KpiSettings
 from kpitools.tables import ServiceData
 
@@ -209,6 +209,13 @@ def _compute_one(
     if groups is not None and split_keys == keys:
         result = _add_empty_groups(result, groups, keys)
     result["reason"] = _empty_reason(result, definition)
+    caveat = scope_caveat(
+        definition.name,
+        definition.requires,
+        context.data.import_summary.get("scope"),
+    )
+    if caveat is not None:
+        result["reason"] = (result["reason"] + "; " + caveat).str.lstrip("; ")
     result.insert(0, "kpi", definition.name)
     return result
 

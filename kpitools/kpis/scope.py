@@ -6,6 +6,11 @@ all work or only maintenance and add-on work). A warranty claim rate of 0 %
 or a comeback rate of 0.5 % from such an export would read as measurements
 but only reflect the filter, so those KPIs are reported as not available.
 The same-VIN revisit rate stays, because it counts every return.
+
+Every other KPI computed from repair orders, lines or recommendations stays
+available but describes only the scope: its ``reason`` carries the caveat
+"measured on <scope> only" (see :func:`scope_caveat`), which the report's
+caveats list.
 """
 
 from __future__ import annotations
@@ -13,7 +18,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["SCOPE_DEPENDENT_KPIS", "describe_scope", "scope_reason"]
+__all__ = [
+    "SCOPE_DEPENDENT_KPIS",
+    "SCOPE_FREE_TABLES",
+    "describe_scope",
+    "scope_caveat",
+    "scope_reason",
+]
+
+#: Tables an export's scope does not filter (surveys, appointments and
+#: follow-ups come from their own systems). A KPI that needs only these gets
+#: no scope caveat.
+SCOPE_FREE_TABLES = frozenset({"surveys", "appointments", "followups"})
 
 # KPI name -> what it needs: "warranty" (warranty ROs and claims present) or
 # "all_work" (every pay type and every kind of work, so returns for repairs
@@ -63,3 +79,27 @@ def scope_reason(name: str, scope: Mapping[str, Any] | None) -> str | None:
         f"the export is limited to {described}{note}, so {excluded}; "
         "the value would reflect the filter, not the store"
     )
+
+
+def scope_caveat(
+    name: str, requires: tuple[str, ...], scope: Mapping[str, Any] | None
+) -> str | None:
+    """Return the caveat of a KPI measured on a limited scope, or None.
+
+    Parameters
+    ----------
+    name
+        KPI name; a KPI withheld by :func:`scope_reason` gets no caveat.
+    requires
+        The KPI's ``requires`` (``"table.column"``); a KPI that needs only
+        :data:`SCOPE_FREE_TABLES` gets no caveat.
+    scope
+        The import summary's ``scope``.
+    """
+    described = describe_scope(scope)
+    if described is None or scope_reason(name, scope) is not None:
+        return None
+    tables = {requirement.partition(".")[0] for requirement in requires}
+    if tables and tables <= SCOPE_FREE_TABLES:
+        return None
+    return f"measured on {described} only"

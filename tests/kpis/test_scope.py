@@ -61,3 +61,20 @@ def test_describe_scope():
     assert describe_scope(None) is None
     assert describe_scope({"pay_types": None, "work": "all"}) is None
     assert describe_scope(CP_MAINTENANCE) == "customer_pay, maintenance and add-on work"
+
+
+def test_scope_caveat_on_kpis_measured_in_scope(orders):
+    # KPIs of ROs are shown under a limited scope, with a caveat saying what
+    # they describe.
+    table = _table(orders, CP_MAINTENANCE)
+    for name in ("revisit_rate", "retention_rate", "churn_rate"):
+        assert table.loc[name, "available"], name
+        assert (
+            "measured on customer_pay, maintenance and add-on work only"
+            in table.loc[name, "reason"]
+        ), name
+
+
+def test_no_scope_caveat_on_full_export(orders):
+    table = _table(orders, {"pay_types": None, "work": "all"})
+    assert not table["reason"].str.contains("measured on").any()
