@@ -8,6 +8,7 @@ states per table: rows read = rows used + rows quarantined.
 from __future__ import annotations
 
 import fnmatch
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from kpitools.exceptions import ImportFormatError, ProfileError
+from kpitools.exceptions import DataQualityWarning, ImportFormatError, ProfileError
 from kpitools.importing.profiles import FieldSpec, Profile, TableProfile, load_profile
 from kpitools.importing.quarantine import Quarantine
 from kpitools.importing.readers import (
@@ -260,8 +261,13 @@ def _build_from_records(
     fields = _table_fields(table, profile)
     spec = TABLE_SCHEMAS[table.name]
     key_fields = set(spec.key) - {"store_id"}
-    parsed, reason, detail, vin_failed = _parse_fields(
-        raw, fields, profile, key_fields, canonical=table.columns is None
+    parsed, reason, detail, vin_failed, absent = _parse_fields(
+        raw,
+        fields,
+        profile,
+        key_fields,
+        canonical=table.columns is None,
+        used=_used_fields(table, fields),
     )
     _set_store(parsed, store, profile, table)
     for column, value in table.constants.items():
@@ -292,8 +298,22 @@ def _build_from_records(
     if table.line_number == "sequence":
         parsed["line_number"] = _sequence(parsed)
     output = _output_columns(table, parsed)
-    extra = {"vin_check_failed": vin_failed} if vin_failed is not None else {}
+    extra: dict[str, Any] = {}
+    if vin_failed is not None:
+        extra["vin_check_failed"] = vin_failed
+    if absent:
+        extra["missing_optional_columns"] = absent
     return output, parsed, len(raw), extra
+
+
+def _used_fields(table: TableProfile, fields: dict[str, FieldSpec]) -> set[str]:
+    """Names of the fields the table outputs and the fields those read."""
+    used = set(table.columns or fields) | set(table.fields)
+    for name in list(used):
+        spec = fields.get(name)
+        if spec is not None:
+            used |= set(spec.of) | ({spec.map_from} if spec.map_from else set())
+    return used
 
 
 def _ordered(fields: dict[str, FieldSpec]) -> list[FieldSpec]:
@@ -310,8 +330,10 @@ def _parse_fields(
     key_fields: set[str],
     *,
     canonical: bool,
-) -> tuple[pd.DataFrame, pd.Series, pd.Series, int | None]:
+    used: set[str],
+) -> tuple[pd.DataFrame, pd.Series, pd.Series, int | None, dict[str, str]]:
     parsed = pd.DataFrame(index=raw.index)
+    absent: dict[str, str] = {}
     reason = pd.Series(pd.NA, index=raw.index, dtype="string")
     detail = pd.Series(pd.NA, index=raw.index, dtype="string")
     vin_failed: int | None = None
@@ -335,15 +357,20 @@ def _parse_fields(
         if spec.column is not None and spec.column not in raw:
             if canonical and not spec.required:
                 continue
-            if spec.required or spec.name in key_fields:
-                files = sorted({Path(str(f)).name for f in raw[SOURCE_FILE].unique()})
-                found = [c for c in raw.columns if c not in _ORIGIN]
-                raise ImportFormatError(
-                    f"{', '.join(files)}: column {spec.column!r} (field "
-                    f"{spec.name}) is not in the header. Found columns: {found}. "
-                    "Fix fields: in the profile or check source: header_row:."
-                )
-            continue
+            needed = spec.required or spec.name in key_fields
+            if not needed and (spec.name not in used or spec.optional):
+                if spec.name in used:
+                    absent[spec.name] = spec.column
+                continue
+            files = sorted({Path(str(f)).name for f in raw[SOURCE_FILE].unique()})
+            found = [c for c in raw.columns if c not in _ORIGIN]
+            optional = "" if needed else " or mark the field optional: true"
+            raise ImportFormatError(
+                f"{', '.join(files)}: column {spec.column!r} (field "
+                f"{spec.name}, profile key {spec.key or spec.name}.column) is not "
+                f"in the header. Found columns: {found}. Fix the column name in "
+                f"the profile{optional}, or check source: header_row:."
+            )
         source = raw[spec.column] if spec.column is not None else None
         values, failed, code = _parse_one(spec, source, parsed, profile, raw.index)
         flag(failed, code, spec, source if source is not None else values)
@@ -363,7 +390,16 @@ def _parse_fields(
     if vin_failed:
         files = sorted({Path(str(f)).name for f in raw[SOURCE_FILE].unique()})
         warn_bad_vins(vin_failed, ", ".join(files), stacklevel=6)
-    return parsed, reason, detail, vin_failed
+    if absent:
+        files = sorted({Path(str(f)).name for f in raw[SOURCE_FILE].unique()})
+        columns = ", ".join(f"{column} ({name})" for name, column in absent.items())
+        warnings.warn(
+            f"{', '.join(files)}: {len(absent)} optional column(s) not in the "
+            f"header, so their fields are not imported: {columns}.",
+            DataQualityWarning,
+            stacklevel=6,
+        )
+    return parsed, reason, detail, vin_failed, absent
 
 
 def _parse_one(
@@ -576,12 +612,13 @@ def _build_exploded(
         for name, spec in table.fields.items()
         if spec.column in extracted or spec.type in {"constant", "difference"}
     }
-    parsed, reason, detail, _ = _parse_fields(
+    parsed, reason, detail, _, _ = _parse_fields(
         extracted.assign(**{SOURCE_FILE: lines[SOURCE_FILE]}),
         fields,
         profile,
         set(),
         canonical=False,
+        used=set(),
     )
     bad = reason.notna()
     quarantine.add(

@@ -71,6 +71,8 @@ FIELD_TYPES = (
 TABLE_SOURCES = ("records", "aggregate", "explode")
 SCOPE_WORK = ("all", "maintenance_and_addon")
 VIN_CHECKS = ("always", "north_america", "never")
+# Directives of datetime.strptime (Python 3.11 docs, "format codes").
+_STRPTIME_DIRECTIVES = set("aAwdbBmyYHIpMSfzZjUWcxXGuV%")
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,14 @@ class FieldSpec:
         column (for example ``op_code`` to ``system_group``).
     required
         A missing value sends the row to quarantine.
+    optional
+        The column may be absent from a file: the import warns, records
+        it in the summary and leaves the field out. Otherwise a missing
+        column of a field the table uses fails the import.
     minimum
         Smallest valid value of a number; below it the row is quarantined.
+    key
+        Where the field is defined in the profile, e.g. ``fields.ro_type``.
     """
 
     name: str
@@ -109,11 +117,13 @@ class FieldSpec:
     default: str | None = None
     map_from: str | None = None
     required: bool = False
+    optional: bool = False
     minimum: float | None = None
     value: Any = None
     of: tuple[str, ...] = ()
     true_pattern: str | None = None
     false_pattern: str | None = None
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -242,7 +252,9 @@ def parse_profile(raw: Any, *, source: Path | None = None) -> Profile:
     )
     name = _required(raw, "name", str, where)
     fields = {
-        key: _parse_field(key, spec, where, f"fields.{key}")
+        key: _parse_field(
+            key, spec, where, f"fields.{key}", _allowed_codes(key, TABLE_SCHEMAS)
+        )
         for key, spec in _mapping(raw, "fields", where).items()
     }
     tables_raw = _required(raw, "tables", dict, where)
@@ -340,7 +352,49 @@ def _parse_layout(raw: dict[str, Any], where: str) -> Layout:
     return Layout(**options)
 
 
-def _parse_field(name: str, raw: Any, where: str, key: str) -> FieldSpec:
+def _allowed_codes(name: str, tables: dict[str, Any]) -> tuple[str, ...]:
+    """Values the schemas of ``tables`` allow in column ``name`` (empty: any)."""
+    allowed: list[str] = []
+    for spec in tables.values():
+        column = spec.schema.columns.get(name)
+        for check in column.checks if column is not None else ():
+            allowed += check.statistics.get("allowed_values") or ()
+    return tuple(dict.fromkeys(allowed))
+
+
+def _check_date_formats(formats: tuple[str, ...], where: str, key: str) -> None:
+    """Raise ProfileError for a format with a directive strptime rejects."""
+    for date_format in formats:
+        if date_format == "excel":
+            continue
+        directives = re.findall(r"%(.?)", date_format)
+        bad = [d for d in directives if d not in _STRPTIME_DIRECTIVES]
+        if bad:
+            raise ProfileError(
+                f"{where}: {key}.formats has {date_format!r}, whose directive "
+                f"'%{bad[0]}' is not a strptime directive. Use directives such "
+                "as %Y %m %d %H %M %S (see the Python datetime docs), or excel."
+            )
+
+
+def _check_codes(
+    codes: dict[str, str], default: Any, allowed: tuple[str, ...], where: str, key: str
+) -> None:
+    """Raise ProfileError for a code target the canonical column does not allow."""
+    targets = {f"{key}.codes.{source}": target for source, target in codes.items()}
+    if default is not None:
+        targets[f"{key}.default"] = str(default)
+    for place, target in targets.items():
+        if target not in allowed:
+            raise ProfileError(
+                f"{where}: {place} is {target!r}, which is not an allowed value "
+                f"of {key.rsplit('.', 1)[-1]}. Allowed values: {', '.join(allowed)}."
+            )
+
+
+def _parse_field(
+    name: str, raw: Any, where: str, key: str, allowed: tuple[str, ...] = ()
+) -> FieldSpec:
     if isinstance(raw, str):
         raw = {"column": raw}
     if not isinstance(raw, dict):
@@ -355,6 +409,7 @@ def _parse_field(name: str, raw: Any, where: str, key: str) -> FieldSpec:
             "default",
             "map_from",
             "required",
+            "optional",
             "min",
             "value",
             "of",
@@ -379,6 +434,11 @@ def _parse_field(name: str, raw: Any, where: str, key: str) -> FieldSpec:
         )
     if field_type == "code" and not raw.get("codes"):
         raise ProfileError(f"{where}: {key} is a code field without codes:.")
+    codes = {str(k): str(v) for k, v in (raw.get("codes") or {}).items()}
+    if field_type == "code" and allowed:
+        _check_codes(codes, raw.get("default"), allowed, where, key)
+    if field_type == "date":
+        _check_date_formats(tuple(str(f) for f in formats), where, key)
     if field_type == "difference" and len(raw.get("of") or ()) != 2:
         raise ProfileError(f"{where}: {key}.of must list two fields: [a, b] = a - b.")
     if field_type == "constant" and "value" not in raw:
@@ -396,10 +456,12 @@ def _parse_field(name: str, raw: Any, where: str, key: str) -> FieldSpec:
         column=None if raw.get("column") is None else str(raw["column"]),
         type=field_type,
         formats=tuple(str(f) for f in formats),
-        codes={str(k): str(v) for k, v in (raw.get("codes") or {}).items()},
+        codes=codes,
         default=raw.get("default"),
         map_from=raw.get("map_from"),
         required=bool(raw.get("required", False)),
+        optional=bool(raw.get("optional", False)),
+        key=key,
         minimum=raw.get("min"),
         value=raw.get("value"),
         of=tuple(raw.get("of") or ()),
@@ -445,7 +507,13 @@ def _parse_table(
             f"{where}: {key}.source is {source!r}; use one of {TABLE_SOURCES}."
         )
     local = {
-        k: _parse_field(k, v, where, f"{key}.fields.{k}")
+        k: _parse_field(
+            k,
+            v,
+            where,
+            f"{key}.fields.{k}",
+            _allowed_codes(k, {name: TABLE_SCHEMAS[name]}),
+        )
         for k, v in (raw.get("fields") or {}).items()
     }
     columns = raw.get("columns")
