@@ -216,6 +216,9 @@ def _compute_one(
     )
     if caveat is not None:
         result["reason"] = (result["reason"] + "; " + caveat).str.lstrip("; ")
+    history_caveat = context.cached("kpi_caveats", dict).get(definition.name)
+    if history_caveat is not None:
+        result["reason"] = (result["reason"] + "; " + history_caveat).str.lstrip("; ")
     result.insert(0, "kpi", definition.name)
     return result
 

@@ -48,6 +48,7 @@ class _Snapshots:
     units: pd.DataFrame  # store_id, _ro_pos, date, [vehicle_age_band]
     months_since_visit: np.ndarray
     months_since_paid: np.ndarray | None
+    history_months: int  # months of data up to the earliest snapshot, inclusive
 
 
 def snapshot_months(context: KpiContext) -> tuple[int, int] | None:
@@ -154,10 +155,30 @@ def _build_snapshots(context: KpiContext) -> _Snapshots:
     if context.has_values("repair_orders", "model_year"):
         model_year = orders["model_year"].take(positions).reset_index(drop=True)
         units["vehicle_age_band"] = vehicle_age_band(dates, model_year)
+    first_month = int(month[usable].min()) if usable.any() else 0
+    history = 0 if months is None else int(months[0] - first_month + 1)
     return _Snapshots(
         units=units,
         months_since_visit=snapshot - v_month[row],
         months_since_paid=None if v_last_paid is None else snapshot - v_last_paid[row],
+        history_months=history,
+    )
+
+
+def _note_short_history(context: KpiContext, kpi: str, snapshots: _Snapshots) -> None:
+    """Record a caveat when the data starts inside the service base window.
+
+    Vehicles whose only visits fall before the data starts are missing from
+    the base, so churn is understated and retention overstated.
+    """
+    base = context.settings.retention_base_months
+    if snapshots.history_months >= base:
+        return
+    caveats: dict[str, str] = context.cached("kpi_caveats", dict)
+    caveats[kpi] = (
+        f"the data covers {snapshots.history_months} months up to the snapshot, "
+        f"fewer than the {base}-month service base, so vehicles seen only "
+        "earlier are missing: churn is understated and retention overstated"
     )
 
 
@@ -173,6 +194,7 @@ def retention_units(context: KpiContext) -> pd.DataFrame:
         raise KpiUnavailableError(
             "repair_orders.pay_type is empty, so customer-pay visits are unknown"
         )
+    _note_short_history(context, "retention_rate", snapshots)
     window = context.settings.retention_window_months
     retained = snapshots.months_since_paid < window
     return snapshots.units.assign(numerator=retained.astype("float64"), denominator=1.0)
@@ -183,6 +205,13 @@ def churn_units(context: KpiContext) -> pd.DataFrame:
     churn threshold old."""
     snapshots = _snapshots(context)
     threshold = context.settings.churn_threshold_months
+    if snapshots.history_months < threshold:
+        raise KpiUnavailableError(
+            f"the data covers {snapshots.history_months} months up to the "
+            f"snapshot, fewer than the {threshold}-month churn threshold, so no "
+            "vehicle can be counted as churned yet"
+        )
+    _note_short_history(context, "churn_rate", snapshots)
     churned = snapshots.months_since_visit >= threshold
     return snapshots.units.assign(numerator=churned.astype("float64"), denominator=1.0)
 

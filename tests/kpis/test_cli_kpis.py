@@ -47,12 +47,15 @@ def test_writes_table_by_extension(data_dir, tmp_path, suffix, capsys):
         table = pd.read_parquet(out)
     else:
         table = pd.read_excel(out, sheet_name="kpis")
-    # three advisor-months with ROs, every KPI for each; the retention
-    # snapshot of churn adds advisor B in February (V2, last served by B in
-    # January); retention is unavailable here because pay_type is missing
-    assert len(table) == 3 * len(REGISTRY) + 1
+    # three advisor-months with ROs, every KPI for each; churn is unavailable
+    # because two months of data are fewer than the 12-month churn threshold,
+    # and retention because pay_type is missing
+    assert len(table) == 3 * len(REGISTRY)
+    churn = table[table["kpi"] == "churn_rate"]
+    assert not churn["available"].any()
+    assert churn["reason"].str.contains("churn threshold").all()
     february_b = table[(table["advisor_id"] == "B") & (table["month"] == "2024-02")]
-    assert set(february_b["kpi"]) == {"churn_rate"}
+    assert february_b.empty
     assert {"store_id", "advisor_id", "month", "kpi", "value"} <= set(table.columns)
     complaint = table[
         (table["kpi"] == "complaint_rate") & (table["month"] == "2024-01")
