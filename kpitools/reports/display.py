@@ -58,6 +58,8 @@ _FLAGS = {
         "worse": "差于基准",
         "no evidence": "无显著差异",
         "too few data": "数据太少",
+        "no benchmark": "无可比基准",
+        "not available": "无法计算",
     },
 }
 _CAVEATS = {

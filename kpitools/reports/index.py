@@ -20,8 +20,21 @@ __all__ = ["INDEX_FILE", "render_index", "write_index"]
 
 INDEX_FILE = "index.html"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
-_FLAG_CSS = {"worse": "flag-worse", "better": "flag-better", "too few data": "flag-few"}
-_FLAG_MARK = {"worse": " ▼", "better": " ▲", "too few data": " ?", "no evidence": ""}
+_FLAG_CSS = {
+    "worse": "flag-worse",
+    "better": "flag-better",
+    "too few data": "flag-few",
+    "not available": "flag-few",
+    "no benchmark": "flag-few",
+}
+_FLAG_MARK = {
+    "worse": " ▼",
+    "better": " ▲",
+    "too few data": " ?",
+    "no evidence": "",
+    "no benchmark": " ·",
+    "not available": "",
+}
 
 _TEXT = {
     "en": {
@@ -39,8 +52,9 @@ _TEXT = {
         "failed": "failed",
         "stores": "Stores",
         "flag_legend": (
-            "▲ better than the benchmark, ▼ worse, ? too few data, no mark: no "
-            "evidence of a difference. Hover over a value for its interval."
+            "▲ better than the benchmark, ▼ worse, ? too few data, · no "
+            "benchmark to compare with, no mark: no evidence of a difference. "
+            "Hover over a value for its interval."
         ),
         "store": "Store",
         "status": "Status",
@@ -75,8 +89,8 @@ _TEXT = {
         "failed": "失败",
         "stores": "门店",
         "flag_legend": (
-            "▲ 优于基准，▼ 差于基准，? 数据太少，无标记：无证据表明存在差异。"
-            "鼠标悬停可查看置信区间。"
+            "▲ 优于基准，▼ 差于基准，? 数据太少，· 无可比基准，"
+            "无标记：无证据表明存在差异。鼠标悬停可查看置信区间。"
         ),
         "store": "门店",
         "status": "状态",

@@ -213,3 +213,13 @@ def test_index_shows_rootcause_reason_in_chinese(tmp_path):
     page = render_index(_rootcause_batch(tmp_path, "zh"), language="zh")
 
     assert "选择原因: Comeback rate (candidate) 12.5%" in page
+
+
+def test_every_flag_has_mark_and_label():
+    # A flag the statistics can return but the pages do not know would show
+    # as a bare value with no mark and an English word on a Chinese page.
+    from kpitools.reports import display, index
+    from kpitools.stats import FLAGS
+
+    assert set(FLAGS) <= set(index._FLAG_MARK)
+    assert set(FLAGS) <= set(display._FLAGS["zh"])
