@@ -21,6 +21,7 @@ from kpitools.exceptions import DataQualityWarning, ImportFormatError, ProfileEr
 from kpitools.importing.profiles import FieldSpec, Profile, TableProfile, load_profile
 from kpitools.importing.quarantine import Quarantine
 from kpitools.importing.readers import (
+    ENCODINGS,
     SOURCE_FILE,
     SOURCE_ROW,
     SourceTable,
@@ -70,7 +71,12 @@ class ImportResult:
     quarantine_files: dict[str, Path] = field(default_factory=dict)
 
     def summary_table(self) -> pd.DataFrame:
-        """One row per table: rows read, used, quarantined and the reasons."""
+        """Tabulate the row accounting, one row per table.
+
+        Columns: rows read, used and quarantined, the quarantine reasons, the
+        VINs failing the check digit, and optional columns missing from the
+        files.
+        """
         rows = []
         for table, counts in self.summary["tables"].items():
             reasons = ", ".join(
@@ -83,6 +89,10 @@ class ImportResult:
                     "rows_used": counts["rows_used"],
                     "rows_quarantined": counts["rows_quarantined"],
                     "reasons": reasons,
+                    "vin_check_failed": counts.get("vin_check_failed", 0),
+                    "missing_optional_columns": ", ".join(
+                        counts.get("missing_optional_columns", {}).values()
+                    ),
                 }
             )
         return pd.DataFrame(rows)
@@ -127,6 +137,7 @@ def import_export(
     files = _expand_paths(paths)
     store = store_id or profile.store_id
     sources = [read_source(path, profile.layout) for path in files]
+    _check_sources(sources, profile)
 
     quarantine = Quarantine()
     built: dict[str, pd.DataFrame] = {}
@@ -156,6 +167,42 @@ def import_export(
     write_data(data, out_path)
     written = quarantine.write(out_path, list(built))
     return ImportResult(out_path, data, summary, written)
+
+
+def _check_sources(sources: list[SourceTable], profile: Profile) -> None:
+    """Raise ImportFormatError for files without data or with a foreign header.
+
+    A header with none of the profile's columns after a GB18030 decode is
+    most likely another encoding (Big5 also decodes as GB18030).
+    """
+    if sources and all(source.records.empty for source in sources):
+        names = ", ".join(source.path.name for source in sources)
+        raise ImportFormatError(
+            f"{names}: the file has a header but no data rows, so there is "
+            "nothing to import. Export the data again with its rows."
+        )
+    expected = _profile_columns(profile)
+    for source in sources:
+        if source.encoding != "gb18030" or not expected:
+            continue
+        if expected.isdisjoint(source.records.columns):
+            found = [c for c in source.records.columns if c not in _ORIGIN]
+            raise ImportFormatError(
+                f"{source.path}: none of the columns of profile {profile.name} "
+                f"is in the header {found[:8]}, so the encoding may be wrong. "
+                f"Encodings tried: {', '.join(ENCODINGS)} (decoded as gb18030). "
+                "Re-export the file as UTF-8 CSV."
+            )
+
+
+def _profile_columns(profile: Profile) -> set[str]:
+    """Source column names the profile reads, for any table."""
+    columns = {spec.column for spec in profile.fields.values() if spec.column}
+    for table in profile.tables.values():
+        columns |= {spec.column for spec in table.fields.values() if spec.column}
+        if table.columns is None and not table.fields:
+            columns |= set(TABLE_SCHEMAS[table.name].schema.columns)
+    return columns
 
 
 def _expand_paths(paths: str | Path | list[str | Path]) -> list[Path]:

@@ -173,9 +173,10 @@ def read_source(path: str | Path, layout: Layout) -> SourceTable:
 
 
 def _file_format(path: Path, layout: Layout) -> str:
-    if layout.format != "auto":
-        return layout.format
     suffix = path.suffix.lower()
+    if layout.format != "auto":
+        _check_suffix(path, suffix, layout.format)
+        return layout.format
     if suffix in _EXCEL_SUFFIXES:
         return "excel"
     if suffix == ".parquet":
@@ -188,6 +189,24 @@ def _file_format(path: Path, layout: Layout) -> str:
         f"{path}: unknown file type {suffix!r}. Use .csv, .tsv, .xlsx, .xls or "
         ".parquet, or set source: format: in the profile."
     )
+
+
+def _check_suffix(path: Path, suffix: str, file_format: str) -> None:
+    """Raise ImportFormatError when the suffix names another known format."""
+    expected = {
+        "excel": _EXCEL_SUFFIXES,
+        "parquet": {".parquet"},
+        "csv": _TEXT_SUFFIXES,
+        "tsv": {*_TEXT_SUFFIXES, ".tsv"},
+    }[file_format]
+    known = {*_EXCEL_SUFFIXES, *_TEXT_SUFFIXES, ".tsv", ".parquet"}
+    if suffix in known and suffix not in expected:
+        raise ImportFormatError(
+            f"{path}: the profile sets source: format: {file_format}, which "
+            f"expects {', '.join(sorted(expected))} files, but got a {suffix} "
+            "file. Pass the export in that format or choose a profile for "
+            f"{suffix} files."
+        )
 
 
 def _read_parquet(path: Path) -> SourceTable:

@@ -84,3 +84,14 @@ def test_period_within_data_accepted(dated_data_dir, store_notebook, tmp_path):
 def test_period_outside_data_rejected(dated_data_dir, tmp_path):
     with pytest.raises(ReportError, match=r"covers 2025-01 to 2025-03"):
         build_reports(dated_data_dir, tmp_path / "out", period="2024-11:2024-12")
+
+
+def test_missing_data_folder_named(tmp_path, capsys):
+    folder = tmp_path / "no" / "such" / "folder"
+    arguments = ["report", str(folder), "--out", str(tmp_path / "out")]
+    assert main(arguments) == 2
+    error = capsys.readouterr().err
+    assert f"Data folder {folder} does not exist" in error
+    assert "repair_orders.parquet" not in error
+    with pytest.raises(FileNotFoundError, match="folder does not exist|does not"):
+        build_reports(folder, tmp_path / "out")
