@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -44,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the process exit code.
 
     Expected bad input (a :class:`KpiToolsError`, a missing file) prints one
-    message without a traceback and exits with status 2.
+    message without a traceback and exits with status 2. A closed output
+    pipe (``kpitools kpis --list | head``) ends the command quietly.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -53,7 +55,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     try:
-        return int(args.run(args))
+        status = int(args.run(args))
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # The reader of stdout exited early (``kpitools kpis --list | head``).
+        # Point stdout at devnull so the interpreter's final flush is silent.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 0
     except (KpiToolsError, FileNotFoundError, PermissionError) as error:
         print(f"kpitools {args.command}: error: {error}", file=sys.stderr)
         return 2
