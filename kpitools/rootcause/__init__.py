@@ -11,6 +11,13 @@ from kpitools.rootcause.association import (
     scan_factors,
     scan_within,
 )
+from kpitools.rootcause.display import (
+    drilldown_frame,
+    findings_markdown,
+    format_p_value,
+    format_percent,
+    rootcause_table,
+)
 from kpitools.rootcause.drilldown import drilldown
 from kpitools.rootcause.factors import (
     DEFAULT_FACTORS,
@@ -49,6 +56,10 @@ __all__ = [
     "comeback_study",
     "confirm_drivers",
     "drilldown",
+    "drilldown_frame",
+    "findings_markdown",
+    "format_p_value",
+    "format_percent",
     "fit_risk_model",
     "get_factor",
     "observed_expected_plot",
@@ -57,6 +68,7 @@ __all__ = [
     "permutation_test",
     "return_curve",
     "return_curve_plot",
+    "rootcause_table",
     "scan_factors",
     "scan_within",
     "strata_plot",
