@@ -256,6 +256,82 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
         "集团内每位服务顾问（标为 *门店/顾问*）与集团合并比率的比较。落在控制限之外"
         "的顾问值得沟通；落在限内的顾问不能认为存在差异。",
     ),
+    "rootcause.title": (
+        "# Why do repairs come back? A root-cause study of the return rate\n\n"
+        "From a store's comeback rate down to the factors that drive it: rates by "
+        "factor with intervals, tests of association with false discovery rate "
+        "control, a case-mix model with observed and expected comebacks per "
+        "technician and advisor, the time to return, and the ROs behind each "
+        "driver (VINs masked).",
+        "# 为什么车辆返修？返修率根因分析\n\n"
+        "从门店的返修率出发，逐步找到背后的因素：各因素的返修率及置信区间、控制错误"
+        "发现率的关联检验、按维修构成调整后每位技师和服务顾问的实际与预期返修数、"
+        "返回时间，以及每个驱动因素背后的工单（VIN 已脱敏）。",
+    ),
+    "rootcause.headline": (
+        "**{n_events:,}** of {n_repair_orders:,} ROs came back: "
+        "**{rate:.1%}** (95% CI {ci_low:.1%} to {ci_high:.1%}).",
+        "{n_repair_orders:,} 张工单中 **{n_events:,}** 张返修：返修率 "
+        "**{rate:.1%}**（95% 置信区间 {ci_low:.1%} 至 {ci_high:.1%}）。",
+    ),
+    "rootcause.curve": (
+        "## When do cars come back?\n\n"
+        "The Kaplan-Meier curve of any return visit shows how much a 7, 30 or "
+        "90-day window catches. ROs opened near the end of the data are censored "
+        "rather than counted as no return.",
+        "## 车辆何时返回？\n\n"
+        "任意再次进厂的 Kaplan-Meier 曲线显示 7、30 或 90 天观察期各能覆盖多少返回。"
+        "临近数据末尾开出的工单作删失处理，而不计为未返回。",
+    ),
+    "rootcause.associations": (
+        "## Which factors are associated with coming back?\n\n"
+        "One test per factor. Factors other than the system group are tested by "
+        "permutation within system groups, so riskier work alone does not flag "
+        "them, and Benjamini-Hochberg controls the false discovery rate. A "
+        "*driver* still matters given the other drivers.",
+        "## 哪些因素与返修相关？\n\n"
+        "每个因素一个检验。系统组以外的因素在系统组内做置换检验，因此仅因维修难度高"
+        "不会被判为相关；Benjamini-Hochberg 方法控制错误发现率。*驱动因素*是在控制"
+        "其他驱动因素后仍然相关的因素。",
+    ),
+    "rootcause.within": (
+        "## One technician on one kind of work?\n\n"
+        "A technician whose repairs of one system group come back often can hide "
+        "in an overall rate. This scan tests technicians within each system "
+        "group and names the technician furthest above the group's rate.",
+        "## 某位技师在某类维修上？\n\n"
+        "某位技师在某个系统组上返修偏多，可能被其总体返修率掩盖。此处在每个系统组内"
+        "检验技师差异，并列出高于该组返修率最多的技师。",
+    ),
+    "rootcause.drivers": (
+        "## The drivers, level by level",
+        "## 驱动因素的各水平",
+    ),
+    "rootcause.pareto": (
+        "## Pareto of system groups and of confirmed causes",
+        "## 系统组与确认返修原因的帕累托分析",
+    ),
+    "rootcause.pareto_plot_title": (
+        "ROs that came back, by system group",
+        "按系统组统计的返修工单",
+    ),
+    "rootcause.model": (
+        "## Given the case mix: observed against expected\n\n"
+        "A logistic model of the case mix gives each technician and advisor an "
+        "expected number of comebacks; a ratio above 1 means more than expected.",
+        "## 按维修构成调整：实际与预期\n\n"
+        "基于维修构成的逻辑回归模型给出每位技师和服务顾问的预期返修数；比值大于 1 "
+        "表示多于预期。",
+    ),
+    "rootcause.drilldown": (
+        "## Drill down: the ROs behind the top level of each driver\n\n"
+        "VINs are masked.",
+        "## 下钻：每个驱动因素最高水平背后的工单\n\nVIN 已脱敏。",
+    ),
+    "rootcause.findings": (
+        "## What the data supports, and what it does not",
+        "## 数据支持什么结论，不支持什么",
+    ),
 }
 
 

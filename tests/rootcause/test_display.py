@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpitools.paths import SAMPLE_DATA_DIR
+from kpitools.paths import NOTEBOOKS_DIR, SAMPLE_DATA_DIR
 from kpitools.rootcause import (
     drilldown_frame,
     findings_markdown,
@@ -126,3 +126,21 @@ def test_drilldown_frame_names_driver_and_level(sample_study):
         top = str(sample_study.top_levels(name, 1)["level"].iloc[0])
         assert set(block["level"]) == {top}
         assert len(block) <= 5
+
+
+def test_notebook_runs_in_chinese(tmp_path):
+    papermill = pytest.importorskip("papermill")
+    if not (SAMPLE_DATA_DIR / "repair_orders.parquet").exists():
+        pytest.skip("the bundled sample (data/sample) is not generated yet")
+    out = tmp_path / "rc.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOKS_DIR / "return_rate_rootcause.ipynb"),
+        str(out),
+        parameters={"store_id": "S03", "language": "zh"},
+        kernel_name="python3",
+        cwd=str(tmp_path),
+        progress_bar=False,
+    )
+    text = out.read_text(encoding="utf-8")
+    assert "返修" in text
+    assert "6.698405e-123" not in text
