@@ -71,6 +71,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "came_back": ("Came back", "返回"),
     "days_to_next_visit": ("Days to next visit", "距下次进厂天数"),
 }
+# Flags of the study's strata and observed/expected tables.
+_FLAGS: dict[str, tuple[str, str]] = {
+    "higher": ("higher", "偏高"),
+    "lower": ("lower", "偏低"),
+}
+# Columns whose values are factor or unit names, shown as column labels.
+_NAMES = {"factor", "driver", "unit", "adjusted_for"}
 _YES_NO = {"en": ("yes", "no"), "zh": ("是", "否")}
 _LIMITS = {"en": "**Limits**", "zh": "**局限**"}
 _PERCENT_NAMES = {
@@ -96,7 +103,16 @@ _COUNT_NAMES = {
     "mileage",
 }
 # Coded values shown through the shared value labels (system groups, causes).
-_CODED = {"level", "top_level", "within", "system_group", "comeback_cause", "flag"}
+_CODED = {
+    "level",
+    "top_level",
+    "within",
+    "system_group",
+    "comeback_cause",
+    "flag",
+    "ro_type",
+    "pay_type",
+}
 
 
 def format_percent(value: float) -> str:
@@ -125,6 +141,20 @@ def _label(column: str, language: str) -> str:
     if column in _LABELS:
         return _LABELS[column][0 if language == "en" else 1]
     return column_label(column, language)
+
+
+def _value(value: str, language: str) -> str:
+    if value in _FLAGS:
+        return _FLAGS[value][0 if language == "en" else 1]
+    return value_label(value, language)
+
+
+def _name(value: str, language: str) -> str:
+    # Factor "technician" is the column "technician_id" of the canonical tables.
+    label = _label(value, language)
+    if label == value:
+        label = _label(f"{value}_id", language)
+    return value if label == f"{value}_id" else label
 
 
 def _is_percent(column: str) -> bool:
@@ -200,7 +230,11 @@ def rootcause_table(
                 out[name] = numbers.map(lambda v: "" if np.isnan(v) else f"{v:,.2f}")
         elif name in _CODED:
             out[name] = series.astype("string").map(
-                lambda v: "" if pd.isna(v) else value_label(v, language)
+                lambda v: "" if pd.isna(v) else _value(v, language)
+            )
+        elif name in _NAMES:
+            out[name] = series.astype("string").map(
+                lambda v: "" if pd.isna(v) else _name(v, language)
             )
         else:
             out[name] = series.astype("string").fillna("")

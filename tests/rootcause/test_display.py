@@ -49,8 +49,8 @@ def _associations():
 
 def test_rootcause_table_english():
     styler = rootcause_table(_associations(), "en")
-    shown = styler.data
-    assert list(shown.columns) == [
+    table = styler.data
+    assert list(table.columns) == [
         "Factor",
         "p-value",
         "Adjusted p-value",
@@ -60,7 +60,7 @@ def test_rootcause_table_english():
         "95% CI low",
         "Statistic",
     ]
-    assert shown.iloc[0].tolist() == [
+    assert table.iloc[0].tolist() == [
         "system group",
         "< 0.001",
         "< 0.001",
@@ -70,7 +70,7 @@ def test_rootcause_table_english():
         "14.5%",
         "597.65",
     ]
-    assert shown.iloc[1].tolist() == [
+    assert table.iloc[1].tolist() == [
         "technician",
         "< 0.001",
         "0.0011",
@@ -80,7 +80,7 @@ def test_rootcause_table_english():
         "",
         "47.33",
     ]
-    assert list(shown.index) == [0, 1]
+    assert list(table.index) == [0, 1]
     assert "<th" not in styler.to_html().split("<tbody>")[1].split("</tr>")[0]
 
 
@@ -88,11 +88,24 @@ def test_rootcause_table_chinese_and_coded_values():
     frame = pd.DataFrame(
         {"level": ["electrical", "S03-T04"], "ci_low": [1.07, 0.8], "flag": "worse"}
     )
-    shown = rootcause_table(frame, "zh", percent=()).data
-    assert list(shown.columns) == ["水平", "95%置信下限", "评价"]
-    assert shown["水平"].tolist() == ["电气", "S03-T04"]
-    assert shown["95%置信下限"].tolist() == ["1.07", "0.80"]
-    assert shown["评价"].tolist() == ["劣于基准", "劣于基准"]
+    table = rootcause_table(frame, "zh", percent=()).data
+    assert list(table.columns) == ["水平", "95%置信下限", "评价"]
+    assert table["水平"].tolist() == ["电气", "S03-T04"]
+    assert table["95%置信下限"].tolist() == ["1.07", "0.80"]
+    assert table["评价"].tolist() == ["劣于基准", "劣于基准"]
+
+
+def test_rootcause_table_names_factors_and_flags():
+    frame = pd.DataFrame(
+        {
+            "factor": ["system_group", "technician", "weekday"],
+            "flag": ["higher", "lower", "no evidence"],
+        }
+    )
+    table = rootcause_table(frame, "zh").data
+    # Labels from COLUMN_LABELS (technician_id) and VALUE_LABELS ("no evidence").
+    assert table["因素"].tolist() == ["系统组", "技师", "weekday"]
+    assert table["评价"].tolist() == ["偏高", "偏低", "无显著差异"]
 
 
 def test_rootcause_table_rejects_unknown_language():
