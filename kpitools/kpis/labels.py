@@ -269,9 +269,9 @@ REPORT_TEXT: dict[str, tuple[str, str]] = {
         "返回时间，以及每个驱动因素背后的工单（VIN 已脱敏）。",
     ),
     "rootcause.headline": (
-        "**{n_events:,}** of {n_repair_orders:,} ROs came back: "
+        "{outcome}: **{n_events:,}** of {n_repair_orders:,} ROs, "
         "**{rate:.1%}** (95% CI {ci_low:.1%} to {ci_high:.1%}).",
-        "{n_repair_orders:,} 张工单中 **{n_events:,}** 张返修：返修率 "
+        "{outcome}：{n_repair_orders:,} 张工单中 **{n_events:,}** 张，比率 "
         "**{rate:.1%}**（95% 置信区间 {ci_low:.1%} 至 {ci_high:.1%}）。",
     ),
     "rootcause.curve": (
