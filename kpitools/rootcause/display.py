@@ -269,6 +269,8 @@ def findings_markdown(
     language: str = "en",
 ) -> Markdown:
     """Return findings, then limitations, as Markdown bullet lists."""
+    # NOTE: only the "Limits" heading follows ``language``. The study writes its
+    # findings and limitations in English, so a Chinese page shows them so.
     lines = [f"- {line}" for line in findings]
     limits = [f"- {line}" for line in limitations]
     if limits:
