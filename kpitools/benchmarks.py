@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpitools.exceptions import DataValidationError
+from kpitools.kpis.registry import KPI_NAMES
 from kpitools.paths import BENCHMARKS_FILE
 
 __all__ = [
@@ -46,44 +47,6 @@ _TEXT_COLUMNS = ("unit", "region", "brand", "country", "source", "kind")
 #: shown and the store is tested against the peer network instead.
 KINDS = ("published", "context", "standard")
 _KINDS = KINDS
-
-# The KPI names every part of kpitools uses (registry keys).
-KPI_NAMES = (
-    "csi_top_box",
-    "csi_mean",
-    "csi_index",
-    "nps",
-    "appointment_rate",
-    "appointment_show_rate",
-    "appointment_no_show_rate",
-    "appointment_arrival_to_ro_rate",
-    "appointment_conversion",
-    "appointment_punctuality",
-    "comeback_candidate_rate",
-    "comeback_confirmed_rate",
-    "revisit_rate",
-    "first_time_fix_rate",
-    "warranty_claim_rate",
-    "warranty_rejection_rate",
-    "hours_per_ro",
-    "effective_labor_rate",
-    "effective_labor_rate_pct_door",
-    "avg_cp_ro_value",
-    "parts_to_labor_ratio",
-    "labor_gross_pct",
-    "upsell_acceptance_lines",
-    "upsell_acceptance_amount",
-    "mpi_penetration",
-    "cycle_time_median",
-    "cycle_time_p90",
-    "on_time_delivery",
-    "retention_rate",
-    "churn_rate",
-    "followup_completion",
-    "followup_reach_rate",
-    "complaint_rate",
-    "ros_per_advisor_day",
-)
 
 
 @dataclass(frozen=True)
