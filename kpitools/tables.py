@@ -58,7 +58,7 @@ class ServiceData:
             self.data_end = _data_end(self.tables["repair_orders"]["opened_at"])
 
     def has(self, name: str) -> bool:
-        """Whether table ``name`` is present (it may still have zero rows)."""
+        """Return whether table ``name`` is present (it may still have zero rows)."""
         return self.tables.get(name) is not None
 
     def get(self, name: str) -> pd.DataFrame:
@@ -131,7 +131,7 @@ def load_data(
     Raises
     ------
     FileNotFoundError
-        ``data_dir`` does not exist or holds no repair orders.
+        ``data_dir`` does not exist or contains no repair orders.
     DataValidationError
         A table breaks its schema; the message lists every failing value.
     """

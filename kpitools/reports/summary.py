@@ -9,6 +9,8 @@ from typing import Any
 
 import pandas as pd
 
+from kpitools.stats.compare import SCORECARD_COLUMNS
+
 __all__ = [
     "HEADLINE_KPIS",
     "RETURN_RATE_KPIS",
@@ -33,23 +35,6 @@ HEADLINE_KPIS = (
 # The return rate that decides whether a root-cause study runs: the comeback
 # candidate rate, or the same-VIN revisit rate for sources without system groups.
 RETURN_RATE_KPIS = ("comeback_candidate_rate", "revisit_rate")
-_SCORECARD_FIELDS = (
-    "kpi",
-    "label",
-    "value",
-    "n",
-    "ci_low",
-    "ci_high",
-    "benchmark",
-    "benchmark_source",
-    "p_value",
-    "p_adjusted",
-    "flag",
-    "is_small_sample",
-    "available",
-    "reason",
-    "format",
-)
 
 
 def format_value(value: object, value_format: str = "number") -> str:
@@ -127,7 +112,7 @@ def write_report_summary(
             f"{list(scorecard.columns)}). Pass the table that "
             "kpitools.stats.scorecard returns."
         )
-    fields = [name for name in _SCORECARD_FIELDS if name in scorecard.columns]
+    fields = [name for name in SCORECARD_COLUMNS if name in scorecard.columns]
     rows = [
         {name: _to_json_value(row[name]) for name in fields}
         for row in scorecard[fields].to_dict(orient="records")
